@@ -1,0 +1,26 @@
+# One module at the repository root; the CLI is tools/cmd/embargo.
+GO       ?= go
+# The demo's clock is pinned so the bundled example checks the same on any day.
+DEMO_NOW ?= 2026-11-20T12:00:00Z
+
+.PHONY: all build demo test vet fmt-check
+
+all: build
+
+build:
+	$(GO) build -o bin/embargo ./tools/cmd/embargo
+
+# The main job: check the bundled example repository.
+demo:
+	$(GO) run ./tools/cmd/embargo validate --repo . --now $(DEMO_NOW)
+
+# The test command (README, .ci/run): vet, gofmt, then every test.
+test: vet fmt-check
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi

@@ -1,0 +1,198 @@
+// Package cli implements the embargo command line. Output rules: results go to
+// stdout; everything else goes to stderr as `embargo: error: ...`, `embargo:
+// warning: ...` or `embargo: hint: ...`, lower-case, without a trailing period.
+// Exit codes: 0 no error findings, 1 error findings, 2 the command could not run.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Exit codes (contract, SPEC §6).
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitUsage    = 2
+)
+
+const usage = `embargo keeps a disclosure group's embargo records, members and roles honest.
+
+Usage:
+    embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github]
+    embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
+    embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
+    embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
+    embargo statement acceptance --person ID [--repo DIR]
+    embargo statement vouch --member ID --voucher ID [--repo DIR]
+    embargo rules
+    embargo demo      [--dir DIR] [--now TIME]
+
+Times are RFC 3339 with an offset, e.g. 2026-11-20T12:00:00Z.
+Exit status: 0 no errors (warnings allowed), 1 error findings, 2 could not run.
+`
+
+// env is what a command needs from the outside world, so tests can drive Run directly.
+type env struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+}
+
+type command func(e *env, args []string) error
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"validate":  runValidate,
+		"statement": runStatement,
+		"rules":     runRules,
+	}
+}
+
+// usageError means the command could not run because of how it was called (exit 2).
+type usageError struct{ msg, hint string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(hint, format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: hint}
+}
+
+// errFindings means the command ran and reported error findings (exit 1).
+var errFindings = errors.New("error findings")
+
+// Run runs the command line args (without the program name) and returns the exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "embargo: error: unknown command %q\n", args[0])
+		if s := suggest(args[0]); s != "" {
+			fmt.Fprintf(stderr, "embargo: hint: did you mean %q?\n", s)
+		}
+		fmt.Fprintf(stderr, "embargo: hint: run 'embargo --help' for the list of commands\n")
+		return ExitUsage
+	}
+	err := cmd(&env{ctx: ctx, stdout: stdout, stderr: stderr}, args[1:])
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "embargo: error: %s\n", ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(stderr, "embargo: hint: %s\n", ue.hint)
+		}
+		return ExitUsage
+	default:
+		fmt.Fprintf(stderr, "embargo: error: %v\n", err)
+		return ExitUsage
+	}
+}
+
+func suggest(name string) string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if strings.HasPrefix(n, name) || strings.HasPrefix(name, n) || levenshtein(n, name) <= 2 {
+			return n
+		}
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// newFlags makes a flag set that reports errors as usage errors, not by exiting.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("embargo "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args, turning flag errors into usage errors with a hint.
+func parse(fs *flag.FlagSet, e *env, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stderr)
+			fs.PrintDefaults()
+			return err
+		}
+		return usagef("run '"+fs.Name()+" --help' for its flags", "%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("flags start with --; run '"+fs.Name()+" --help'", "unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseNow reads --now; empty means the wall clock (read here, in the CLI, only).
+func parseNow(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usagef("write it like 2026-11-20T12:00:00Z", "--now %q is not an RFC 3339 time with an offset", s)
+	}
+	return t, nil
+}
+
+func checkFormat(f string, allowed []string) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	return usagef("use one of: "+strings.Join(allowed, ", "), "unknown --format %q", f)
+}
+
+func checkRepo(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return usagef("point --repo at the policy repository's top folder", "cannot read repository %s: %v", dir, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return usagef("point --repo at the policy repository's top folder", "repository %s is not a folder", dir)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+	"github.com/embargo-tool/embargo/tools/internal/statement"
+)
+
+// runStatement prints the canonical text a person signs (SPEC §4.4). The tool never
+// touches private keys: people sign the output with their own gpg or hardware key.
+func runStatement(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("use 'embargo statement acceptance --person ID' or 'embargo statement vouch --member ID --voucher ID'", "statement needs a kind: acceptance or vouch")
+	}
+	kind, args := args[0], args[1:]
+	fs := newFlags(e, "statement "+kind)
+	repo := fs.String("repo", ".", "the policy repository the statement is about")
+	switch kind {
+	case "acceptance":
+		person := fs.String("person", "", "the person id who accepts the policy")
+		if err := parse(fs, e, args); err != nil {
+			return err
+		}
+		if *person == "" {
+			return usagef("name the person: --person ID", "statement acceptance needs --person")
+		}
+		st, err := loadForStatement(*repo)
+		if err != nil {
+			return err
+		}
+		ref, ok := st.People[*person]
+		if !ok {
+			return usagef("the person must be listed in members/<member>.yaml first", "person %q is not in the repository", *person)
+		}
+		p, m := ref.Person(), ref.Member.Member
+		if len(p.Keys) == 0 {
+			return usagef("add the person's key fingerprint to keys first", "person %q lists no key", *person)
+		}
+		_, err = io.WriteString(e.stdout, statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists, PolicyVersion: st.Policy.Version}.Text())
+		return err
+	case "vouch":
+		member := fs.String("member", "", "the member vouched for")
+		voucher := fs.String("voucher", "", "the person id who vouches")
+		if err := parse(fs, e, args); err != nil {
+			return err
+		}
+		if *member == "" || *voucher == "" {
+			return usagef("name both: --member ID --voucher ID", "statement vouch needs --member and --voucher")
+		}
+		st, err := loadForStatement(*repo)
+		if err != nil {
+			return err
+		}
+		mf, ok := st.MembersByID[*member]
+		if !ok {
+			return usagef("write members/"+*member+".yaml with its people first", "member %q is not in the repository", *member)
+		}
+		var people []string
+		for _, p := range mf.Member.People {
+			people = append(people, p.ID)
+		}
+		_, err = io.WriteString(e.stdout, statement.Vouch{Member: *member, People: people, Voucher: *voucher}.Text())
+		return err
+	}
+	return usagef("the kinds are acceptance and vouch", "unknown statement kind %q", kind)
+}
+
+func loadForStatement(repo string) (*state.State, error) {
+	if err := checkRepo(repo); err != nil {
+		return nil, err
+	}
+	var out finding.List
+	st, err := state.Load(source.Dir{Root: repo}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if st.Policy == nil {
+		return nil, fmt.Errorf("policy.yaml of %s does not load; run 'embargo validate' first", repo)
+	}
+	return st, nil
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+	"github.com/embargo-tool/embargo/tools/internal/validate"
+)
+
+func runValidate(e *env, args []string) error {
+	fs := newFlags(e, "validate")
+	repo := fs.String("repo", ".", "the policy repository")
+	rev := fs.String("rev", "", "read the files from this git revision instead of the working tree")
+	nowFlag := fs.String("now", "", "the time to check at (RFC 3339); default: now")
+	format := fs.String("format", "text", "output format: text, json or github")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, report.Formats); err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	if err := checkRepo(*repo); err != nil {
+		return err
+	}
+	var out finding.List
+	if _, err := validateAt(*repo, *rev, now, &out); err != nil {
+		return err
+	}
+	return emit(e, *format, out.Sorted())
+}
+
+// validateAt loads the state at rev (the working tree when rev is empty) and runs every rule.
+func validateAt(repo, rev string, now time.Time, out *finding.List) (*state.State, error) {
+	var src source.Source = source.Dir{Root: repo}
+	if rev != "" {
+		t, err := source.AtRevision(repo, rev)
+		if err != nil {
+			return nil, usagef("give a branch, tag or commit id that exists in the repository", "%v", err)
+		}
+		src = t
+	}
+	st, err := state.Load(src, out)
+	if err != nil {
+		return nil, err
+	}
+	validate.Check(st, now, out)
+	return st, nil
+}
+
+// emit renders findings and turns error findings into exit code 1.
+func emit(e *env, format string, fs []finding.Finding) error {
+	if err := report.Write(e.stdout, format, fs); err != nil {
+		return err
+	}
+	if errs, _ := finding.Count(fs); errs > 0 {
+		return errFindings
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package pgp
+
+import (
+	"bytes"
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+)
+
+// Signer is a private key used only by tests, the example generator and the
+// demo, never by the checker.
+type Signer struct {
+	entity *openpgp.Entity
+}
+
+// Signer algorithms accepted by NewSigner.
+const (
+	AlgoEd25519   = "ed25519"    // v4 key, EdDSA (legacy encoding) on Curve25519
+	AlgoEd25519V6 = "ed25519-v6" // v6 key, Ed25519
+	AlgoRSA3072   = "rsa3072"    // v4 key, RSA of 3072 bits
+)
+
+// NewSigner generates a new key, created at t, with the user id
+// "name <email>": a primary key that may certify and sign, and an encryption
+// subkey. algorithm is AlgoEd25519, AlgoEd25519V6 or AlgoRSA3072.
+func NewSigner(algorithm, name, email string, t time.Time) (*Signer, error) {
+	cfg := signConfig(t)
+	switch algorithm {
+	case AlgoEd25519:
+		cfg.Algorithm, cfg.Curve = packet.PubKeyAlgoEdDSA, packet.Curve25519
+	case AlgoEd25519V6:
+		cfg.Algorithm, cfg.V6Keys = packet.PubKeyAlgoEd25519, true
+	case AlgoRSA3072:
+		cfg.Algorithm, cfg.RSABits = packet.PubKeyAlgoRSA, 3072
+	default:
+		return nil, fmt.Errorf("unknown key algorithm %q; use %q, %q or %q", algorithm, AlgoEd25519, AlgoEd25519V6, AlgoRSA3072)
+	}
+	e, err := openpgp.NewEntity(name, "", email, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("generating key: %v", err)
+	}
+	return &Signer{entity: e}, nil
+}
+
+// ReadSigner reads one armored, unencrypted PRIVATE key.
+func ReadSigner(armored []byte) (*Signer, error) {
+	if len(armored) > MaxKeyFileSize {
+		return nil, fmt.Errorf("private key is larger than %d bytes", MaxKeyFileSize)
+	}
+	body, err := dearmor(armored, privateKeyType, MaxKeyFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("reading private key: %v", err)
+	}
+	el, err := openpgp.ReadKeyRing(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("reading private key: %v", err)
+	}
+	if len(el) != 1 {
+		return nil, fmt.Errorf("reading private key: found %d keys, want exactly one", len(el))
+	}
+	e := el[0]
+	if e.PrivateKey == nil {
+		return nil, errors.New("reading private key: no secret key material")
+	}
+	if e.PrivateKey.Encrypted {
+		return nil, errors.New("reading private key: the key is protected by a passphrase")
+	}
+	for _, s := range e.Subkeys {
+		if s.PrivateKey != nil && s.PrivateKey.Encrypted {
+			return nil, errors.New("reading private key: a subkey is protected by a passphrase")
+		}
+	}
+	return &Signer{entity: e}, nil
+}
+
+// Fingerprint returns the upper-case hex fingerprint of the primary key.
+func (s *Signer) Fingerprint() string {
+	return fingerprint(s.entity.PrimaryKey)
+}
+
+// SignDetached returns an armored detached binary signature over payload,
+// made at time t with SHA-256 (or the stronger hash the key requires).
+func (s *Signer) SignDetached(payload []byte, t time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	err := openpgp.ArmoredDetachSign(&buf, []*openpgp.Entity{s.entity}, bytes.NewReader(payload),
+		&openpgp.SignParams{Config: signConfig(t)})
+	if err != nil {
+		return nil, fmt.Errorf("signing: %v", err)
+	}
+	return withNewline(buf.Bytes()), nil
+}
+
+// PublicArmored returns the armored public key, as stored in members/keys/<FPR>.asc.
+func (s *Signer) PublicArmored() ([]byte, error) {
+	return armored(publicKeyType, s.entity.Serialize)
+}
+
+// PrivateArmored returns the armored private key, unencrypted.
+func (s *Signer) PrivateArmored() ([]byte, error) {
+	return armored(privateKeyType, func(w io.Writer) error {
+		return s.entity.SerializePrivateWithoutSigning(w, nil)
+	})
+}
+
+func armored(blockType string, write func(io.Writer) error) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := armor.Encode(&buf, blockType, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(w); err != nil {
+		return nil, fmt.Errorf("serializing key: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return withNewline(buf.Bytes()), nil
+}
+
+func withNewline(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// signConfig is Config(t) with the hash used for new signatures.
+func signConfig(t time.Time) *packet.Config {
+	cfg := Config(t)
+	cfg.DefaultHash = crypto.SHA256
+	return cfg
+}

@@ -1,0 +1,213 @@
+// Package records defines the typed form of the repository's YAML files (see
+// docs/formats.md). Values are decoded only after a file passed its schema, so the
+// types can be plain; timestamps stay strings until the rules parse them, because a
+// missing offset is a finding (dates.timezone), not a decoding error.
+package records
+
+// Issue is one embargo record, issues/<YYYY>/<ID>.yaml.
+type Issue struct {
+	ID            string      `yaml:"id"`
+	List          string      `yaml:"list"`
+	Status        string      `yaml:"status"`
+	Title         string      `yaml:"title"`
+	Summary       string      `yaml:"summary"`
+	Severity      string      `yaml:"severity"`
+	TLP           string      `yaml:"tlp"`
+	Reporter      Reporter    `yaml:"reporter"`
+	Handler       string      `yaml:"handler"`
+	ResponseTeam  []string    `yaml:"response_team"`
+	Dates         Dates       `yaml:"dates"`
+	Extensions    []Extension `yaml:"extensions"`
+	PublicPosting string      `yaml:"public_posting"`
+	Exploits      Exploits    `yaml:"exploits"`
+	CVEs          []string    `yaml:"cves"`
+	Affected      []Affected  `yaml:"affected"`
+	Informed      []Informed  `yaml:"informed"`
+	Leaks         []Leak      `yaml:"leaks"`
+	Deployment    Deployment  `yaml:"deployment"`
+	Public        Public      `yaml:"public"`
+	Notes         string      `yaml:"notes"`
+}
+
+// Issue statuses.
+const (
+	StatusDraft     = "draft"
+	StatusEmbargoed = "embargoed"
+	StatusDisclosed = "disclosed"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Reporter is private; it leaves the repository only as Public.Credit.
+type Reporter struct {
+	Name          string `yaml:"name"`
+	Email         string `yaml:"email"`
+	CreditConsent bool   `yaml:"credit_consent"`
+}
+
+// Dates are the timestamps of an issue's life, as written.
+type Dates struct {
+	Reported   string `yaml:"reported"`
+	Notified   string `yaml:"notified"`
+	Proposed   string `yaml:"proposed"`
+	Disclosure string `yaml:"disclosure"`
+	Disclosed  string `yaml:"disclosed"`
+}
+
+// Extension moves the disclosure date.
+type Extension struct {
+	At          string   `yaml:"at"`
+	From        string   `yaml:"from"`
+	To          string   `yaml:"to"`
+	Reason      string   `yaml:"reason"`
+	ReasonKind  string   `yaml:"reason_kind"`
+	RequestedBy string   `yaml:"requested_by"`
+	ApprovedBy  []string `yaml:"approved_by"`
+}
+
+// Exploits records whether an exploit was shared with the list and when it went public.
+type Exploits struct {
+	Shared    bool   `yaml:"shared"`
+	Published string `yaml:"published"`
+	Posting   string `yaml:"posting"`
+}
+
+// Affected is one affected product.
+type Affected struct {
+	Product  string `yaml:"product"`
+	Versions string `yaml:"versions"`
+}
+
+// Informed records who learned of the issue, when and from whom.
+type Informed struct {
+	Who string `yaml:"who"`
+	At  string `yaml:"at"`
+	By  string `yaml:"by"`
+}
+
+// Leak records a breach of the embargo.
+type Leak struct {
+	Detected string `yaml:"detected"`
+	What     string `yaml:"what"`
+	ToWhom   string `yaml:"to_whom"`
+	Steps    string `yaml:"steps"`
+}
+
+// Deployment says whether members may deploy fixes during the embargo.
+type Deployment struct {
+	Permitted    bool   `yaml:"permitted"`
+	Restrictions string `yaml:"restrictions"`
+}
+
+// Public is the only free text the timeline may publish.
+type Public struct {
+	Title   string `yaml:"title"`
+	Summary string `yaml:"summary"`
+	Credit  string `yaml:"credit"`
+}
+
+// Member is one organisation or individual volunteer, members/<id>.yaml.
+type Member struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Kind        string   `yaml:"kind"`
+	Lists       []string `yaml:"lists"`
+	Status      string   `yaml:"status"`
+	Removed     *Removed `yaml:"removed"`
+	Joined      string   `yaml:"joined"`
+	Contact     string   `yaml:"contact"`
+	Application string   `yaml:"application"`
+	Founding    bool     `yaml:"founding"`
+	Vouch       *Vouch   `yaml:"vouch"`
+	People      []Person `yaml:"people"`
+}
+
+// Removed says when and why a member left.
+type Removed struct {
+	At     string `yaml:"at"`
+	Reason string `yaml:"reason"`
+}
+
+// Vouch is a signed statement by a person of another member.
+type Vouch struct {
+	By        string `yaml:"by"`
+	Signature string `yaml:"signature"`
+}
+
+// Person is one individual of a member, identified by their keys' fingerprints.
+type Person struct {
+	ID         string   `yaml:"id"`
+	Name       string   `yaml:"name"`
+	Email      string   `yaml:"email"`
+	Keys       []string `yaml:"keys"`
+	Acceptance string   `yaml:"acceptance"`
+}
+
+// Coordinators is roles/coordinators.yaml.
+type Coordinators struct {
+	Coordinators []string `yaml:"coordinators"`
+}
+
+// Tasks is roles/tasks.yaml.
+type Tasks struct {
+	Tasks []Task `yaml:"tasks"`
+}
+
+// Task is one contributing-back task.
+type Task struct {
+	ID          string `yaml:"id"`
+	Kind        string `yaml:"kind"`
+	Description string `yaml:"description"`
+	Primary     string `yaml:"primary"`
+	Backup      string `yaml:"backup"`
+}
+
+// Vacant is the backup of a task nobody has taken.
+const Vacant = "vacant"
+
+// Ambassadors is roles/ambassadors.yaml.
+type Ambassadors struct {
+	Ambassadors []Ambassador `yaml:"ambassadors"`
+}
+
+// Ambassador is the process ambassador of one organisation.
+type Ambassador struct {
+	Member string `yaml:"member"`
+	Person string `yaml:"person"`
+}
+
+// Policy is policy.yaml.
+type Policy struct {
+	Version     string                `yaml:"version"`
+	Name        string                `yaml:"name"`
+	Lists       map[string]ListPolicy `yaml:"lists"`
+	Access      []AccessRule          `yaml:"access"`
+	Mergers     []string              `yaml:"mergers"`
+	Publication Publication           `yaml:"publication"`
+}
+
+// ListPolicy holds one list's limits; durations as written ("14d").
+type ListPolicy struct {
+	Description             string   `yaml:"description"`
+	MaxEmbargo              string   `yaml:"max_embargo"`
+	PreferredEmbargo        string   `yaml:"preferred_embargo"`
+	MinEmbargo              string   `yaml:"min_embargo"`
+	ExploitDelay            string   `yaml:"exploit_delay"`
+	PostingGrace            string   `yaml:"posting_grace"`
+	DisclosureGrace         string   `yaml:"disclosure_grace"`
+	EmbargoSeverities       []string `yaml:"embargo_severities"`
+	TechnicalExtensionsOnly bool     `yaml:"technical_extensions_only"`
+}
+
+// AccessRule says who may sign changes to the paths it matches.
+type AccessRule struct {
+	Paths []string `yaml:"paths"`
+	Allow []string `yaml:"allow"`
+}
+
+// Publication configures the public timeline.
+type Publication struct {
+	Title     string `yaml:"title"`
+	BaseURL   string `yaml:"base_url"`
+	Author    string `yaml:"author"`
+	Withdrawn string `yaml:"withdrawn"`
+}

@@ -1,0 +1,309 @@
+// Package state loads a whole repository state — policy, roles, members, keys and
+// issues — from a source (working tree or git tree), in layers: YAML syntax, then
+// schema, then typed records. A file that fails a layer is reported and left out of
+// the next, so one mistake does not cascade into dozens of findings.
+package state
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
+)
+
+// Well-known paths.
+const (
+	PolicyFile       = "policy.yaml"
+	CoordinatorsFile = "roles/coordinators.yaml"
+	TasksFile        = "roles/tasks.yaml"
+	AmbassadorsFile  = "roles/ambassadors.yaml"
+	KeysDir          = "members/keys"
+)
+
+// File is one loaded YAML file. Doc is nil when the syntax failed; the typed record
+// (in the wrapping struct) is nil when the schema failed.
+type File struct {
+	Path string
+	Doc  *yamldoc.Doc
+}
+
+// IssueFile is one issue record.
+type IssueFile struct {
+	File
+	Issue *records.Issue
+}
+
+// MemberFile is one member record.
+type MemberFile struct {
+	File
+	Member *records.Member
+}
+
+// KeyFile is one members/keys/<FPR>.asc; Key is nil when it did not parse.
+type KeyFile struct {
+	Path string
+	Key  *pgp.Key
+	Err  error
+}
+
+// PersonRef locates a person: which member lists them, at which index.
+type PersonRef struct {
+	Member *MemberFile
+	Index  int
+}
+
+// Person returns the referenced person record.
+func (r PersonRef) Person() *records.Person { return &r.Member.Member.People[r.Index] }
+
+// State is everything the rules and the verifier need from one repository state.
+type State struct {
+	Source       string
+	Policy       *records.Policy
+	PolicyDoc    *File
+	Coordinators *records.Coordinators
+	Tasks        *records.Tasks
+	Ambassadors  *records.Ambassadors
+	RoleDocs     map[string]*File // by path
+	Members      []*MemberFile
+	Issues       []*IssueFile
+	Keys         map[string]*KeyFile // by fingerprint from the file name
+	People       map[string]PersonRef
+	MembersByID  map[string]*MemberFile
+}
+
+var (
+	issuePathRe  = regexp.MustCompile(`^issues/([0-9]{4})/(EMB-[0-9]{4}-[0-9]{4,})\.yaml$`)
+	memberPathRe = regexp.MustCompile(`^members/([a-z0-9][a-z0-9-]*)\.yaml$`)
+	keyPathRe    = regexp.MustCompile(`^members/keys/([0-9A-F]{40}|[0-9A-F]{64})\.asc$`)
+)
+
+// Load reads the state from src. Findings about files (syntax, schema, misplaced or
+// non-regular files) go to out; an error means the source could not be read at all.
+func Load(src source.Source, out *finding.List) (*State, error) {
+	set, err := schemas.Compiled()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := src.List(PolicyFile, "roles", "members", "issues")
+	if err != nil {
+		return nil, fmt.Errorf("list files of %s: %w", src.Name(), err)
+	}
+	st := &State{Source: src.Name(), RoleDocs: map[string]*File{}, Keys: map[string]*KeyFile{}}
+	type job struct {
+		entry source.Entry
+		kind  string
+	}
+	var jobs []job
+	for _, e := range entries {
+		if source.IsHidden(e.Path) && e.Path != PolicyFile {
+			continue
+		}
+		if !e.Regular {
+			out.Add(finding.Finding{Rule: "file.type", Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
+				Message: fmt.Sprintf("%s where a regular file belongs; replace it with the file itself", e.Kind)})
+			continue
+		}
+		kind, ok := kindOf(e.Path)
+		if !ok {
+			out.Add(finding.Finding{Rule: "id.filename", Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
+				Message: "unexpected file: " + expectedLayout(e.Path)})
+			continue
+		}
+		jobs = append(jobs, job{e, kind})
+	}
+
+	// Parse in parallel; results go back into slots so the order stays deterministic.
+	type result struct {
+		file   File
+		kind   string
+		ok     bool
+		key    *KeyFile
+		decode func() any
+	}
+	results := make([]result, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = result{file: File{Path: j.entry.Path}, kind: j.kind}
+			data, err := src.Read(j.entry.Path)
+			if err != nil {
+				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: 1, Column: 1,
+					Message: "cannot read file: " + err.Error()})
+				if j.kind == "key" {
+					results[i].key = &KeyFile{Path: j.entry.Path, Err: err}
+				}
+				return
+			}
+			if j.kind == "key" {
+				k, err := pgp.ParseKeyFile(data)
+				results[i].key = &KeyFile{Path: j.entry.Path, Key: k, Err: err}
+				return
+			}
+			doc, err := yamldoc.Parse(j.entry.Path, data)
+			if err != nil {
+				se := err.(*yamldoc.SyntaxError)
+				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+				return
+			}
+			results[i].file.Doc = doc
+			if fs := set.Validate(j.kind, doc); len(fs) > 0 {
+				out.AddAll(fs)
+				return
+			}
+			results[i].ok = true
+		}()
+	}
+	wg.Wait()
+
+	for _, r := range results {
+		f := r.file
+		if r.kind == "key" {
+			if r.key != nil {
+				st.Keys[strings.TrimSuffix(path.Base(r.key.Path), ".asc")] = r.key
+			}
+			continue
+		}
+		if f.Doc == nil {
+			if r.kind == schemas.Policy {
+				st.PolicyDoc = &f
+			}
+			continue
+		}
+		if err := decodeInto(st, r.kind, &f, r.ok); err != nil {
+			out.Add(finding.Finding{Rule: "schema", Severity: finding.Error, File: f.Path, Line: 1, Column: 1,
+				Message: "cannot decode record: " + err.Error()})
+		}
+	}
+	st.index()
+	return st, nil
+}
+
+func decodeInto(st *State, kind string, f *File, ok bool) error {
+	switch kind {
+	case schemas.Policy:
+		st.PolicyDoc = f
+		if ok {
+			st.Policy = new(records.Policy)
+			return f.Doc.Root.Decode(st.Policy)
+		}
+	case schemas.Coordinators:
+		st.RoleDocs[f.Path] = f
+		if ok {
+			st.Coordinators = new(records.Coordinators)
+			return f.Doc.Root.Decode(st.Coordinators)
+		}
+	case schemas.Tasks:
+		st.RoleDocs[f.Path] = f
+		if ok {
+			st.Tasks = new(records.Tasks)
+			return f.Doc.Root.Decode(st.Tasks)
+		}
+	case schemas.Ambassadors:
+		st.RoleDocs[f.Path] = f
+		if ok {
+			st.Ambassadors = new(records.Ambassadors)
+			return f.Doc.Root.Decode(st.Ambassadors)
+		}
+	case schemas.Member:
+		m := &MemberFile{File: *f}
+		if ok {
+			m.Member = new(records.Member)
+			if err := f.Doc.Root.Decode(m.Member); err != nil {
+				m.Member = nil
+				return err
+			}
+		}
+		st.Members = append(st.Members, m)
+	case schemas.Issue:
+		is := &IssueFile{File: *f}
+		if ok {
+			is.Issue = new(records.Issue)
+			if err := f.Doc.Root.Decode(is.Issue); err != nil {
+				is.Issue = nil
+				return err
+			}
+		}
+		st.Issues = append(st.Issues, is)
+	}
+	return nil
+}
+
+// index builds the lookup maps; the first definition of a duplicate id wins
+// (the rules report the duplicate).
+func (st *State) index() {
+	st.People = map[string]PersonRef{}
+	st.MembersByID = map[string]*MemberFile{}
+	for _, m := range st.Members {
+		if m.Member == nil {
+			continue
+		}
+		if _, dup := st.MembersByID[m.Member.ID]; !dup {
+			st.MembersByID[m.Member.ID] = m
+		}
+		for i, p := range m.Member.People {
+			if _, dup := st.People[p.ID]; !dup {
+				st.People[p.ID] = PersonRef{Member: m, Index: i}
+			}
+		}
+	}
+}
+
+// kindOf maps a path to its file kind ("key" for key files).
+func kindOf(p string) (string, bool) {
+	switch {
+	case p == PolicyFile:
+		return schemas.Policy, true
+	case p == CoordinatorsFile:
+		return schemas.Coordinators, true
+	case p == TasksFile:
+		return schemas.Tasks, true
+	case p == AmbassadorsFile:
+		return schemas.Ambassadors, true
+	case memberPathRe.MatchString(p):
+		return schemas.Member, true
+	case keyPathRe.MatchString(p):
+		return "key", true
+	case issuePathRe.MatchString(p):
+		return schemas.Issue, true
+	case strings.HasPrefix(p, "issues/") && strings.HasSuffix(p, ".yaml"):
+		// Misnamed issue files are still checked, so id.filename can say what is wrong.
+		return schemas.Issue, true
+	}
+	return "", false
+}
+
+func expectedLayout(p string) string {
+	switch {
+	case strings.HasPrefix(p, "roles/"):
+		return "roles/ holds only coordinators.yaml, tasks.yaml and ambassadors.yaml"
+	case strings.HasPrefix(p, "members/keys/"):
+		return "key files are named members/keys/<FULL-FINGERPRINT>.asc, upper-case hex"
+	case strings.HasPrefix(p, "members/"):
+		return "member files are named members/<member-id>.yaml (lower-case)"
+	case strings.HasPrefix(p, "issues/"):
+		return "issue files are named issues/<YYYY>/EMB-<YYYY>-<NNNN>.yaml"
+	}
+	return "not part of the repository layout"
+}
+
+// IssuePathParts returns the folder year and file id of an issue path.
+func IssuePathParts(p string) (year, id string, ok bool) {
+	m := issuePathRe.FindStringSubmatch(p)
+	if m == nil {
+		return "", strings.TrimSuffix(path.Base(p), ".yaml"), false
+	}
+	return m[1], m[2], true
+}

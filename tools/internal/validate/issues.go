@@ -1,0 +1,120 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+)
+
+// Messages about issues name fields and rules, never private values: CI logs of a
+// pull request must not repeat an embargoed title or reporter.
+
+func (c *checker) issues() {
+	ids := map[string]string{}
+	for _, isf := range c.st.Issues {
+		is := isf.Issue
+		if is == nil {
+			continue
+		}
+		f := &isf.File
+		year, fileID, ok := state.IssuePathParts(f.Path)
+		switch {
+		case !ok:
+			c.errorf(f, "/id", "id.filename", "file name does not follow issues/<YYYY>/EMB-<YYYY>-<NNNN>.yaml; move it to issues/%s/%s.yaml", idYear(is.ID), is.ID)
+		case is.ID != fileID:
+			c.errorf(f, "/id", "id.filename", "id %s does not match the file name %s.yaml; rename the file or fix the id", is.ID, fileID)
+		case idYear(is.ID) != year:
+			c.errorf(f, "/id", "id.filename", "id %s belongs in folder issues/%s/, not issues/%s/", is.ID, idYear(is.ID), year)
+		}
+		if prev, dup := ids[is.ID]; dup {
+			c.errorf(f, "/id", "id.duplicate", "issue id %s is already used by %s; take the next free number", is.ID, prev)
+		} else {
+			ids[is.ID] = f.Path
+		}
+		c.issueRefs(isf)
+		c.issueDates(isf)
+	}
+}
+
+func idYear(id string) string {
+	parts := strings.Split(id, "-")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[1]
+}
+
+func (c *checker) issueRefs(isf *state.IssueFile) {
+	is, f := isf.Issue, &isf.File
+	if c.st.Policy != nil {
+		if _, ok := c.st.Policy.Lists[is.List]; !ok {
+			c.errorf(f, "/list", "ref.unknown", "list %q is not defined in policy.yaml; use one of its lists", is.List)
+		}
+	}
+	open := is.Status == records.StatusDraft || is.Status == records.StatusEmbargoed
+	person := func(ptr, what, id string) {
+		if open {
+			c.activePerson(f, ptr, what, id) // who handles an open issue must still be on the list
+		} else if _, ok := c.st.People[id]; !ok {
+			c.errorf(f, ptr, "ref.unknown", "%s %q is not a person listed in any members/*.yaml", what, id)
+		}
+	}
+	person("/handler", "handler", is.Handler)
+	for i, id := range is.ResponseTeam {
+		person(fmt.Sprintf("/response_team/%d", i), "response_team member", id)
+	}
+	for i, e := range is.Extensions {
+		for j, id := range e.ApprovedBy {
+			person(fmt.Sprintf("/extensions/%d/approved_by/%d", i, j), "extension approver", id)
+		}
+	}
+	for i, inf := range is.Informed {
+		if inf.By != "" {
+			person(fmt.Sprintf("/informed/%d/by", i), "informed.by", inf.By)
+		}
+	}
+}
+
+// timestamps returns every timestamp field of an issue with its JSON pointer.
+func timestamps(is *records.Issue) [][2]string {
+	ts := [][2]string{
+		{"/dates/reported", is.Dates.Reported}, {"/dates/notified", is.Dates.Notified},
+		{"/dates/proposed", is.Dates.Proposed}, {"/dates/disclosure", is.Dates.Disclosure},
+		{"/dates/disclosed", is.Dates.Disclosed}, {"/exploits/published", is.Exploits.Published},
+	}
+	for i, e := range is.Extensions {
+		p := fmt.Sprintf("/extensions/%d/", i)
+		ts = append(ts, [2]string{p + "at", e.At}, [2]string{p + "from", e.From}, [2]string{p + "to", e.To})
+	}
+	for i, inf := range is.Informed {
+		ts = append(ts, [2]string{fmt.Sprintf("/informed/%d/at", i), inf.At})
+	}
+	for i, l := range is.Leaks {
+		ts = append(ts, [2]string{fmt.Sprintf("/leaks/%d/detected", i), l.Detected})
+	}
+	return ts
+}
+
+// times parses every timestamp of the issue, reporting dates.timezone; absent
+// fields are missing from the map.
+func (c *checker) times(isf *state.IssueFile) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, ts := range timestamps(isf.Issue) {
+		if ts[1] == "" {
+			continue
+		}
+		t, hasOffset, err := records.ParseTime(ts[1])
+		if err != nil {
+			c.errorf(&isf.File, ts[0], "schema", "%s: %v", dotted(ts[0]), err)
+			continue
+		}
+		if !hasOffset {
+			c.errorf(&isf.File, ts[0], "dates.timezone", "%s has no time zone offset; append Z for UTC or an offset such as +02:00", dotted(ts[0]))
+		}
+		out[ts[0]] = t
+	}
+	return out
+}

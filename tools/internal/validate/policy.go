@@ -1,0 +1,75 @@
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/embargo-tool/embargo/tools/internal/access"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+)
+
+// principalScope says which paths a principal can apply to; a principal used
+// elsewhere could never grant anything, which hides a mistake in the policy.
+var principalScope = map[string]string{
+	"own-member": "members/*.yaml",
+	"key-owner":  "members/keys/*.asc",
+	"issue-team": "issues/**",
+}
+
+func (c *checker) policy() {
+	p, f := c.st.Policy, c.st.PolicyDoc
+	if f == nil {
+		c.out.Add(missingFile("policy.yaml", "the repository needs a policy.yaml with its lists and access rules"))
+		return
+	}
+	if p == nil {
+		return
+	}
+	for name, l := range p.Lists {
+		base := "/lists/" + name
+		durs := map[string]string{"max_embargo": l.MaxEmbargo, "preferred_embargo": l.PreferredEmbargo, "min_embargo": l.MinEmbargo}
+		for field, v := range durs {
+			if v == "" {
+				continue
+			}
+			if _, err := records.ParseDuration(v); err != nil {
+				c.errorf(f, base+"/"+field, "schema", "%s: %v", field, err)
+			}
+		}
+		maxD, _ := records.ParseDuration(l.MaxEmbargo)
+		prefD, _ := records.ParseDuration(l.PreferredEmbargo)
+		minD, _ := records.ParseDuration(l.MinEmbargo)
+		if l.MaxEmbargo != "" && l.PreferredEmbargo != "" && prefD > maxD {
+			c.errorf(f, base+"/preferred_embargo", "embargo.preferred", "preferred_embargo %s is longer than max_embargo %s; make it at most the maximum", l.PreferredEmbargo, l.MaxEmbargo)
+		}
+		if l.PreferredEmbargo != "" && l.MinEmbargo != "" && minD > prefD {
+			c.errorf(f, base+"/min_embargo", "embargo.min", "min_embargo %s is longer than preferred_embargo %s", l.MinEmbargo, l.PreferredEmbargo)
+		}
+	}
+	for i, r := range p.Access {
+		ptr := fmt.Sprintf("/access/%d", i)
+		for j, pat := range r.Paths {
+			if err := access.CheckPattern(pat); err != nil {
+				c.errorf(f, fmt.Sprintf("%s/paths/%d", ptr, j), "access.rule", "path pattern %q never matches: %v", pat, err)
+			}
+		}
+		for j, who := range r.Allow {
+			wptr := fmt.Sprintf("%s/allow/%d", ptr, j)
+			if id, ok := strings.CutPrefix(who, "person:"); ok {
+				if _, known := c.st.People[id]; !known {
+					c.errorf(f, wptr, "ref.unknown", "access rule names person %q, who is not listed in any members/*.yaml", id)
+				}
+				continue
+			}
+			scope, scoped := principalScope[who]
+			if !scoped {
+				continue
+			}
+			for _, pat := range r.Paths {
+				if !access.Covers(scope, pat) {
+					c.errorf(f, wptr, "access.rule", "%s grants nothing on %q: it applies only to paths like %s; move %q to a rule of its own", who, pat, scope, who)
+				}
+			}
+		}
+	}
+}

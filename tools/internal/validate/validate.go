@@ -1,0 +1,54 @@
+// Package validate runs the record rules of SPEC §3 over a loaded repository state.
+// Rules report findings; they never fail. The clock is a parameter: no rule reads
+// the wall clock, so `--now` fixes every time-dependent result.
+package validate
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+)
+
+// Check runs every rule over st at time now.
+func Check(st *state.State, now time.Time, out *finding.List) {
+	c := &checker{st: st, now: now, out: out}
+	c.policy()
+	c.roles()
+	c.members()
+	c.keys()
+	c.issues()
+}
+
+type checker struct {
+	st  *state.State
+	now time.Time
+	out *finding.List
+}
+
+// add reports a finding at the value of the JSON pointer ptr in f.
+func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+	line, col := 1, 1
+	if f.Doc != nil {
+		line, col = f.Doc.Pos(ptr)
+	}
+	c.out.Add(finding.Finding{Rule: rule, Severity: sev, File: f.Path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+// addKey reports at the key of ptr (for fields that are there but wrong as a whole).
+func (c *checker) addKey(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+	line, col := 1, 1
+	if f.Doc != nil {
+		line, col = f.Doc.KeyPos(ptr)
+	}
+	c.out.Add(finding.Finding{Rule: rule, Severity: sev, File: f.Path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) errorf(f *state.File, ptr, rule, format string, args ...any) {
+	c.add(f, ptr, rule, finding.Error, format, args...)
+}
+
+func (c *checker) warnf(f *state.File, ptr, rule, format string, args ...any) {
+	c.add(f, ptr, rule, finding.Warning, format, args...)
+}
