@@ -130,6 +130,9 @@ func (c *Commit) parseHeaders(head []byte) error {
 			continue
 		}
 		finish()
+		if len(line) == 0 {
+			return errAt(ErrMalformed, n, "empty header line")
+		}
 		key, val, ok := bytes.Cut(line, []byte{' '})
 		rank, known := headerRank[string(key)]
 		if !known {

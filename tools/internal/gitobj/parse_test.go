@@ -164,6 +164,7 @@ func TestParseCommitInvalid(t *testing.T) {
 		{"missing blank line", []byte(tr + "\n" + au + "\n" + co + "\n"), ErrMalformed, "blank line"},
 		{"missing blank line no newline", []byte(tr + "\n" + au + "\n" + co), ErrMalformed, "blank line"},
 		{"empty object", nil, ErrMalformed, "blank line"},
+		{"leading empty line", append([]byte("\n"), unsignedRaw()...), ErrMalformed, "empty header line"},
 		{"missing tree", obj(message, pa, au, co), ErrMalformed, "tree"},
 		{"first header author", obj(message, au, tr, co), ErrMalformed, "tree"},
 		{"missing author", obj(message, tr, co), ErrMalformed, "author"},
@@ -253,6 +254,9 @@ func TestAddSignature(t *testing.T) {
 	}
 	if !bytes.Contains(signedRaw(), []byte("\n \n")) {
 		t.Fatal("empty signature line not written as a single space")
+	}
+	if p, s, err := SplitSigned(signedRaw()); err != nil || !bytes.Equal(p, unsigned) || string(s) != pgpArmor {
+		t.Fatalf("SplitSigned = %q, %q, %v", p, s, err)
 	}
 	// Inserted after encoding and mergetag headers, before the message.
 	withTag := obj(message, "tree "+treeHex, authorLn, commitLn, "encoding ISO-8859-1", hdr("mergetag", tagObject))

@@ -2,6 +2,8 @@ package gitobj
 
 import (
 	"bytes"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // SigType is the kind of signature found in a commit's gpgsig header.
@@ -98,4 +100,16 @@ func AddSignature(unsigned []byte, armoredSig []byte) []byte {
 		out = append(out, '\n')
 	}
 	return append(out, unsigned[at:]...)
+}
+
+// SplitSigned is the inverse of AddSignature: it parses a signed raw commit
+// object with ParseCommit (no expected hash) and returns the signed payload
+// and the armored signature. An unsigned commit returns raw and a nil
+// signature.
+func SplitSigned(raw []byte) (payload, armoredSig []byte, err error) {
+	c, err := ParseCommit(raw, plumbing.ZeroHash)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.Payload, c.Signature, nil
 }

@@ -245,4 +245,3 @@ func trailingByte(bin []byte) []byte {
 	out[1]++
 	return append(out, 0)
 }
-

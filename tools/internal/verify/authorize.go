@@ -1,0 +1,329 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/embargo-tool/embargo/tools/internal/access"
+	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
+)
+
+// change is one path a commit adds, modifies or deletes.
+type change struct {
+	path     string
+	from, to *object.TreeEntry // nil when absent on that side
+}
+
+var (
+	memberFileRe = regexp.MustCompile(`^members/([a-z0-9][a-z0-9-]*)\.yaml$`)
+	keyFileRe    = regexp.MustCompile(`^members/keys/([0-9A-F]{40}|[0-9A-F]{64})\.asc$`)
+	safePathRe   = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
+)
+
+// authorize checks every path the commit changes against the access rules of t.
+func (v *verifier) authorize(j *judgement, t *Trust, signer string) {
+	changes, tree, err := v.changes(j.c)
+	if err != nil {
+		j.add("sig.invalid", "", "cannot read the commit's changes: "+err.Error())
+		return
+	}
+	if signer == anchorPerson {
+		return // the root commit signed by a trust anchor founds the repository
+	}
+	for _, ch := range changes {
+		if why := v.pathProblem(ch, tree); why != "" {
+			j.add("sig.unauthorized", ch.path, why)
+			continue
+		}
+		if why := v.allowed(t, signer, ch, tree); why != "" {
+			j.add("sig.unauthorized", ch.path, why)
+		}
+	}
+}
+
+// pathProblem refuses paths and entries no rule should ever allow.
+func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
+	if !safePathRe.MatchString(ch.path) {
+		return "path has characters outside A-Z a-z 0-9 . _ / + @ - (look-alike or control characters); rename it"
+	}
+	if ch.to != nil {
+		switch ch.to.Mode {
+		case filemode.Regular, filemode.Executable:
+		case filemode.Symlink:
+			return "symlinks are refused: a link can make one path stand for another"
+		case filemode.Submodule:
+			return "submodules are refused"
+		default:
+			return fmt.Sprintf("entry of mode %s is refused; only regular files are allowed", ch.to.Mode)
+		}
+		if ch.from == nil {
+			if other := caseTwin(tree, ch.path); other != "" {
+				return fmt.Sprintf("path differs from %s only in letter case; on case-insensitive systems they collide", other)
+			}
+		}
+	}
+	return ""
+}
+
+// caseTwin returns a sibling of p whose name differs only in case.
+func caseTwin(tree *object.Tree, p string) string {
+	dir, name := path.Split(p)
+	sub := tree
+	if dir != "" {
+		var err error
+		if sub, err = tree.Tree(strings.TrimSuffix(dir, "/")); err != nil {
+			return ""
+		}
+	}
+	for _, e := range sub.Entries {
+		if e.Name != name && strings.EqualFold(e.Name, name) {
+			return dir + e.Name
+		}
+	}
+	return ""
+}
+
+// allowed returns "" when some access rule matching ch.path grants the signer the
+// change, or the reason it is refused (deny by default).
+func (v *verifier) allowed(t *Trust, signer string, ch change, tree *object.Tree) string {
+	var who []string
+	reasons := map[string]string{}
+	for _, rule := range t.State.Policy.Access {
+		if !slices.ContainsFunc(rule.Paths, func(p string) bool { return access.Match(p, ch.path) }) {
+			continue
+		}
+		for _, principal := range rule.Allow {
+			ok, why := v.grants(t, principal, signer, ch, tree)
+			if ok {
+				return ""
+			}
+			who = append(who, principal)
+			if why != "" {
+				reasons[principal] = why
+			}
+		}
+	}
+	if len(who) == 0 {
+		return "no access rule in the base's policy.yaml covers this path, so nobody may change it (deny by default)"
+	}
+	msg := fmt.Sprintf("%s may not change this path; allowed: %s", signer, strings.Join(slices.Compact(who), ", "))
+	for _, p := range who {
+		if r := reasons[p]; r != "" {
+			msg += "; " + r
+			delete(reasons, p)
+		}
+	}
+	return msg
+}
+
+// grants decides one principal of an access rule.
+func (v *verifier) grants(t *Trust, principal, signer string, ch change, tree *object.Tree) (bool, string) {
+	switch {
+	case principal == "coordinators":
+		return t.IsCoordinator(signer), ""
+	case strings.HasPrefix(principal, "person:"):
+		return signer == strings.TrimPrefix(principal, "person:"), ""
+	case principal == "own-member":
+		return v.ownMember(t, signer, ch)
+	case principal == "key-owner":
+		return v.keyOwner(t, signer, ch, tree)
+	case principal == "issue-team":
+		return v.issueTeam(t, signer, ch)
+	}
+	return false, ""
+}
+
+// ownMember: a person may edit their own member's record, but not its id,
+// status, lists, founding flag, removal or vouch, and may not create, delete or
+// rename it.
+func (v *verifier) ownMember(t *Trust, signer string, ch change) (bool, string) {
+	m := memberFileRe.FindStringSubmatch(ch.path)
+	if m == nil || t.MemberOf(signer) != m[1] {
+		return false, ""
+	}
+	if ch.from == nil || ch.to == nil {
+		return false, "a member may not create, delete or rename its own record; ask a coordinator"
+	}
+	var before, after records.Member
+	if err := v.decodeBlob(ch.from.Hash, ch.path, &before); err != nil {
+		return false, "the old record does not parse: " + err.Error()
+	}
+	if err := v.decodeBlob(ch.to.Hash, ch.path, &after); err != nil {
+		return false, "the new record does not parse: " + err.Error()
+	}
+	var changed []string
+	for _, f := range []struct {
+		name string
+		a, b any
+	}{
+		{"id", before.ID, after.ID}, {"status", before.Status, after.Status}, {"lists", before.Lists, after.Lists},
+		{"vouch", before.Vouch, after.Vouch}, {"founding", before.Founding, after.Founding}, {"removed", before.Removed, after.Removed},
+	} {
+		if !reflect.DeepEqual(f.a, f.b) {
+			changed = append(changed, f.name)
+		}
+	}
+	if len(changed) > 0 {
+		return false, fmt.Sprintf("a member may not change its own %s; a coordinator must", strings.Join(changed, ", "))
+	}
+	return true, ""
+}
+
+// keyOwner: a key file may be changed by the person who lists it, at the base or
+// in their own record as this commit leaves it (adding a new key of their own).
+func (v *verifier) keyOwner(t *Trust, signer string, ch change, tree *object.Tree) (bool, string) {
+	m := keyFileRe.FindStringSubmatch(ch.path)
+	if m == nil {
+		return false, ""
+	}
+	fpr := m[1]
+	if t.Owner[fpr] == signer {
+		return true, ""
+	}
+	member := t.MemberOf(signer)
+	if member == "" || ch.to == nil {
+		return false, ""
+	}
+	e, err := tree.FindEntry("members/" + member + ".yaml")
+	if err != nil {
+		return false, ""
+	}
+	var rec records.Member
+	if err := v.decodeBlob(e.Hash, "members/"+member+".yaml", &rec); err != nil {
+		return false, ""
+	}
+	for _, p := range rec.People {
+		if p.ID == signer && slices.Contains(p.Keys, fpr) {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("key %s is not listed for %s", fpr, signer)
+}
+
+// issueTeam: an issue may be edited by its handler and response team as the base
+// records them; a new issue by the person it names as handler. Only coordinators
+// delete issues.
+func (v *verifier) issueTeam(t *Trust, signer string, ch change) (bool, string) {
+	if !strings.HasPrefix(ch.path, "issues/") || t.MemberOf(signer) == "" {
+		return false, ""
+	}
+	if ch.to == nil {
+		return false, "only coordinators delete issue records; set status: withdrawn instead"
+	}
+	for _, is := range t.State.Issues {
+		if is.Path != ch.path {
+			continue
+		}
+		if is.Issue == nil {
+			return false, "the base's version of this record is invalid, so its team is unknown"
+		}
+		if is.Issue.Handler == signer || slices.Contains(is.Issue.ResponseTeam, signer) {
+			return true, ""
+		}
+		return false, fmt.Sprintf("%s is not the handler or on the response team of this issue at the base", signer)
+	}
+	var rec records.Issue
+	if err := v.decodeBlob(ch.to.Hash, ch.path, &rec); err != nil {
+		return false, "the new record does not parse: " + err.Error()
+	}
+	if rec.Handler == signer {
+		return true, ""
+	}
+	return false, "a new issue may be added by a coordinator or by the person it names as handler"
+}
+
+// decodeBlob reads a YAML blob strictly and decodes it.
+func (v *verifier) decodeBlob(h plumbing.Hash, p string, into any) error {
+	blob, err := v.repo.BlobObject(h)
+	if err != nil {
+		return err
+	}
+	if blob.Size > source.MaxFileSize {
+		return errors.New("file too large")
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, source.MaxFileSize))
+	if err != nil {
+		return err
+	}
+	doc, err := yamldoc.Parse(p, data)
+	if err != nil {
+		return err
+	}
+	return doc.Root.Decode(into)
+}
+
+// changes lists the paths commit c changes against its first parent (or against
+// nothing, for a root commit), and returns c's tree.
+func (v *verifier) changes(c *gitobj.Commit) ([]change, *object.Tree, error) {
+	tree, err := v.repo.TreeObject(c.Tree)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tree %s: %w", c.Tree, err)
+	}
+	var parentTree *object.Tree
+	if len(c.Parents) > 0 {
+		if parentTree, err = v.treeOfCommit(c.Parents[0]); err != nil {
+			return nil, nil, err
+		}
+	}
+	chs, err := treeChanges(parentTree, tree)
+	return chs, tree, err
+}
+
+func (v *verifier) treeOfCommit(h plumbing.Hash) (*object.Tree, error) {
+	pc, err := v.repo.CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", short(h), err)
+	}
+	return pc.Tree()
+}
+
+// treeChanges diffs two trees (from may be nil) into path changes.
+func treeChanges(from, to *object.Tree) ([]change, error) {
+	if from == nil {
+		from = &object.Tree{}
+	}
+	diff, err := object.DiffTree(from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []change
+	for _, d := range diff {
+		ch := change{path: d.To.Name}
+		if ch.path == "" {
+			ch.path = d.From.Name
+		}
+		if d.From.Name != "" {
+			e := d.From.TreeEntry
+			ch.from = &e
+		}
+		if d.To.Name != "" {
+			e := d.To.TreeEntry
+			ch.to = &e
+		}
+		if d.From.Name != "" && d.To.Name != "" && d.From.Name != d.To.Name {
+			// A rename is a deletion and an addition; judge both paths.
+			out = append(out, change{path: d.From.Name, from: ch.from})
+			ch = change{path: d.To.Name, to: ch.to}
+		}
+		out = append(out, ch)
+	}
+	return out, nil
+}

@@ -1,0 +1,97 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+)
+
+// Trust is what one repository state says about who may sign: the keys of active
+// people, the coordinators, the access rules and the hosting merge keys. It is
+// always read from git objects of a state the change is judged against, never from
+// the change itself or the working tree.
+type Trust struct {
+	State   *state.State
+	Keys    []*pgp.Key        // keys of people of active members, and merger keys
+	Owner   map[string]string // fingerprint -> person id
+	Mergers map[string]bool   // fingerprints named in policy.yaml mergers
+	// Broken says why this state cannot authorize anything (fail closed), or "".
+	Broken string
+}
+
+// TrustFromTree loads the trust of one commit tree.
+func TrustFromTree(tree *object.Tree, desc string) (*Trust, error) {
+	var ignored finding.List // the state's own findings are validate's business
+	st, err := state.Load(&source.Tree{Tree: tree, Desc: desc}, &ignored)
+	if err != nil {
+		return nil, err
+	}
+	return trustFromState(st), nil
+}
+
+func trustFromState(st *state.State) *Trust {
+	t := &Trust{State: st, Owner: map[string]string{}, Mergers: map[string]bool{}}
+	switch {
+	case st.Policy == nil:
+		t.Broken = fmt.Sprintf("policy.yaml of the trusted state (%s) is missing or invalid, so no change can be authorized; fix it on the base branch first", st.Source)
+	case st.Coordinators == nil:
+		t.Broken = fmt.Sprintf("roles/coordinators.yaml of the trusted state (%s) is missing or invalid", st.Source)
+	}
+	for _, m := range st.Members {
+		if m.Member == nil || m.Member.Status != "active" {
+			continue
+		}
+		for _, p := range m.Member.People {
+			if ref := st.People[p.ID]; ref.Member != m {
+				continue // a duplicate person id never gains trust
+			}
+			for _, fpr := range p.Keys {
+				if _, taken := t.Owner[fpr]; taken {
+					t.Owner[fpr] = "" // a key listed twice belongs to nobody
+					continue
+				}
+				t.Owner[fpr] = p.ID
+			}
+		}
+	}
+	if st.Policy != nil {
+		for _, fpr := range st.Policy.Mergers {
+			t.Mergers[fpr] = true
+		}
+	}
+	fprs := make([]string, 0, len(st.Keys))
+	for fpr := range st.Keys {
+		fprs = append(fprs, fpr)
+	}
+	slices.Sort(fprs)
+	for _, fpr := range fprs {
+		kf := st.Keys[fpr]
+		if kf.Key == nil || kf.Key.Fingerprint != fpr {
+			continue // a broken or misnamed key file trusts nobody
+		}
+		if t.Owner[fpr] != "" || t.Mergers[fpr] {
+			t.Keys = append(t.Keys, kf.Key)
+		}
+	}
+	return t
+}
+
+// IsCoordinator reports whether person is a coordinator in this state.
+func (t *Trust) IsCoordinator(person string) bool {
+	return t.State.Coordinators != nil && slices.Contains(t.State.Coordinators.Coordinators, person)
+}
+
+// MemberOf returns the member id of an active person, or "".
+func (t *Trust) MemberOf(person string) string {
+	ref, ok := t.State.People[person]
+	if !ok || ref.Member.Member.Status != "active" {
+		return ""
+	}
+	return ref.Member.Member.ID
+}

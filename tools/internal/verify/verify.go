@@ -1,0 +1,306 @@
+// Package verify checks that every commit of a range is signed by a member whose
+// key and permissions come from the state the change is judged against (SPEC §4,
+// THREATS.md): exact bytes, strict crypto, identity by fingerprint only, deny by
+// default, fail closed.
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/pgp"
+)
+
+// Options of one verification run.
+type Options struct {
+	Now time.Time
+	// FastForward requires head to descend from base (a push to main), so a
+	// rewritten history is refused.
+	FastForward bool
+}
+
+// Range verifies every commit of base..head against the trust of base.
+// Findings describe refused commits; an error means the check could not run.
+func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
+	commits, descends, err := walkRange(repo.Storer, base, head)
+	if f, ok := asFinding(err); ok {
+		return []finding.Finding{f}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []finding.Finding
+	if opt.FastForward && !descends {
+		out = append(out, rangeFinding(head, fmt.Sprintf("head %s does not descend from %s: the history was rewritten; restore the verified history instead of force-pushing", short(head), short(base))))
+	}
+	baseCommit, err := repo.CommitObject(base)
+	if err != nil {
+		return nil, fmt.Errorf("read base %s: %w", short(base), err)
+	}
+	baseTree, err := baseCommit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read base tree: %w", err)
+	}
+	trust, err := TrustFromTree(baseTree, "base "+short(base))
+	if err != nil {
+		return nil, err
+	}
+	v := newVerifier(repo, opt.Now)
+	inRange := map[plumbing.Hash]bool{}
+	for _, c := range commits {
+		inRange[c.Hash] = true
+	}
+	// Commits outside the range are base history: verified when they landed.
+	v.verified = func(h plumbing.Hash) bool { return !inRange[h] || v.ok[h] }
+	sigs := v.checkSignatures(commits, func(*gitobj.Commit) *Trust { return trust })
+	for i, c := range commits {
+		out = append(out, v.judge(c, trust, sigs[i])...)
+	}
+	finding.Sort(out)
+	return out, nil
+}
+
+// Audit verifies all history reachable from head: each commit against the state
+// of its first parent, the root commit against the trust anchors (fingerprints).
+func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Options) ([]finding.Finding, error) {
+	commits, err := walkAll(repo.Storer, head)
+	if f, ok := asFinding(err); ok {
+		return []finding.Finding{f}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := newVerifier(repo, opt.Now)
+	v.verified = func(h plumbing.Hash) bool { return v.ok[h] }
+	cache := map[string]*Trust{}
+	trusts := make([]*Trust, len(commits))
+	for i, c := range commits {
+		if len(c.Parents) == 0 {
+			t, err := anchorTrust(repo, c, anchors)
+			if err != nil {
+				return nil, err
+			}
+			trusts[i] = t
+			continue
+		}
+		t, err := v.trustOf(c.Parents[0], cache)
+		if err != nil {
+			return nil, err
+		}
+		trusts[i] = t
+	}
+	index := map[*gitobj.Commit]int{}
+	for i, c := range commits {
+		index[c] = i
+	}
+	sigs := v.checkSignatures(commits, func(c *gitobj.Commit) *Trust { return trusts[index[c]] })
+	var out []finding.Finding
+	for i, c := range commits {
+		out = append(out, v.judge(c, trusts[i], sigs[i])...)
+	}
+	finding.Sort(out)
+	return out, nil
+}
+
+type verifier struct {
+	repo     *git.Repository
+	now      time.Time
+	ok       map[plumbing.Hash]bool // commits judged without an error finding
+	verified func(plumbing.Hash) bool
+}
+
+func newVerifier(repo *git.Repository, now time.Time) *verifier {
+	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}}
+}
+
+// sigResult is the outcome of checking one commit's signature.
+type sigResult struct {
+	sig *pgp.Signature
+	err error
+}
+
+// checkSignatures verifies the signatures on all cores; the results keep the
+// commits' order, so output stays deterministic.
+func (v *verifier) checkSignatures(commits []*gitobj.Commit, trustOf func(*gitobj.Commit) *Trust) []sigResult {
+	res := make([]sigResult, len(commits))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := commits[i]
+				if c.SigType != gitobj.SigOpenPGP {
+					continue
+				}
+				sig, err := pgp.VerifyDetached(trustOf(c).Keys, c.Payload, c.Signature, v.now)
+				res[i] = sigResult{sig, err}
+			}
+		}()
+	}
+	for i := range commits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return res
+}
+
+// judge turns one commit's signature result and changes into findings.
+func (v *verifier) judge(c *gitobj.Commit, t *Trust, sr sigResult) []finding.Finding {
+	j := &judgement{c: c}
+	switch {
+	case c.SigType == gitobj.SigNone:
+		j.add("sig.missing", "", "commit is not signed; sign every commit (git commit -S, or git rebase --exec 'git commit --amend --no-edit -S')")
+	case c.SigType != gitobj.SigOpenPGP:
+		j.add("sig.invalid", "", fmt.Sprintf("unsupported signature type %s; sign with OpenPGP (git config gpg.format openpgp)", c.SigType))
+	case sr.err != nil:
+		rule, why := classify(sr.err)
+		j.add(rule, "", why)
+	}
+	if len(j.out) > 0 {
+		return j.out
+	}
+	j.fpr = sr.sig.Fingerprint
+	signer := t.Owner[j.fpr]
+	merger := t.Mergers[j.fpr]
+	switch {
+	case t.Broken != "":
+		j.add("sig.unauthorized", "", t.Broken)
+	case signer == "" && !merger:
+		j.add("sig.unknown-key", "", "signed by a key that no active person lists; keys take effect only once merged")
+	case len(c.Parents) > 2:
+		j.add("sig.merge", "", fmt.Sprintf("octopus merge of %d parents; merge one branch at a time", len(c.Parents)))
+	case len(c.Parents) == 2:
+		v.checkMerge(j)
+	case merger:
+		j.add("sig.unauthorized", "", "a hosting merge key may sign only clean merge commits, not squashed or rebased changes")
+	default:
+		v.authorize(j, t, signer)
+	}
+	if len(j.out) == 0 {
+		v.ok[c.Hash] = true
+	}
+	return j.out
+}
+
+// judgement collects the findings about one commit.
+type judgement struct {
+	c   *gitobj.Commit
+	fpr string
+	out []finding.Finding
+}
+
+func (j *judgement) add(rule, path, msg string) {
+	f := finding.Finding{Rule: rule, Severity: finding.Error, File: path, Commit: j.c.Hash.String(), Fingerprint: j.fpr, Message: msg}
+	if path != "" {
+		f.Line, f.Column = 1, 1
+	}
+	j.out = append(j.out, f)
+}
+
+// classify maps a signature error to its rule and a message that says what to do.
+func classify(err error) (rule, msg string) {
+	switch {
+	case errors.Is(err, pgp.ErrUnknownKey):
+		return "sig.unknown-key", err.Error() + "; only keys of active people at the base count, and a key added by a pull request takes effect after it is merged"
+	case errors.Is(err, pgp.ErrKeyExpired):
+		return "sig.key-expired", err.Error() + "; extend the key's expiry (gpg --quick-set-expire) and update its key file, or sign with a valid key"
+	case errors.Is(err, pgp.ErrKeyRevoked):
+		return "sig.key-revoked", err.Error() + "; sign with a key that is not revoked"
+	case errors.Is(err, pgp.ErrWeak):
+		return "sig.weak", err.Error() + "; sign with SHA-256 or better and an Ed25519 or RSA ≥ 2048 key"
+	}
+	return "sig.invalid", err.Error() + "; the signature must verify over the commit's exact bytes"
+}
+
+func asFinding(err error) (finding.Finding, bool) {
+	var re *rangeError
+	var oe *objectError
+	switch {
+	case errors.As(err, &re):
+		return finding.Finding{Rule: "sig.range", Severity: finding.Error, Message: re.msg}, true
+	case errors.As(err, &oe):
+		return finding.Finding{Rule: "sig.noncanonical", Severity: finding.Error, Commit: oe.commit.String(),
+			Message: oe.err.Error() + "; the commit object is not what git writes, rewrite it with git"}, true
+	}
+	return finding.Finding{}, false
+}
+
+func rangeFinding(h plumbing.Hash, msg string) finding.Finding {
+	return finding.Finding{Rule: "sig.range", Severity: finding.Error, Commit: h.String(), Message: msg}
+}
+
+// trustOf loads (and caches) the trust of commit h's state. States that share their
+// policy, roles and members trees share one Trust.
+func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, error) {
+	c, err := v.repo.CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", short(h), err)
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("tree of %s: %w", short(h), err)
+	}
+	key := trustKey(tree)
+	if t, ok := cache[key]; ok {
+		return t, nil
+	}
+	t, err := TrustFromTree(tree, "commit "+short(h))
+	if err != nil {
+		return nil, err
+	}
+	cache[key] = t
+	return t, nil
+}
+
+func trustKey(tree *object.Tree) string {
+	key := ""
+	for _, name := range []string{"policy.yaml", "roles", "members"} {
+		if e, err := tree.FindEntry(name); err == nil {
+			key += e.Hash.String()
+		}
+		key += "/"
+	}
+	return key
+}
+
+// anchorTrust is the trust of a root commit: only the anchor fingerprints, with
+// their keys read from the root's own tree (the fingerprint pins the key).
+func anchorTrust(repo *git.Repository, c *gitobj.Commit, anchors []string) (*Trust, error) {
+	co, err := repo.CommitObject(c.Hash)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := co.Tree()
+	if err != nil {
+		return nil, err
+	}
+	t, err := TrustFromTree(tree, "root "+short(c.Hash))
+	if err != nil {
+		return nil, err
+	}
+	anchor := &Trust{State: t.State, Owner: map[string]string{}, Mergers: map[string]bool{}}
+	for _, fpr := range anchors {
+		kf := t.State.Keys[fpr]
+		if kf == nil || kf.Key == nil || kf.Key.Fingerprint != fpr {
+			continue
+		}
+		anchor.Keys = append(anchor.Keys, kf.Key)
+		anchor.Owner[fpr] = anchorPerson
+	}
+	return anchor, nil
+}
+
+// anchorPerson is the signer of a root commit trusted by --trust; it may add anything.
+const anchorPerson = "\x00trust-anchor"
