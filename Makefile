@@ -10,9 +10,9 @@ all: build
 build:
 	$(GO) build -o bin/embargo ./tools/cmd/embargo
 
-# The main job: check the bundled example repository.
+# The main job: build a signed clone of the bundled example, check it and two pull requests.
 demo:
-	$(GO) run ./tools/cmd/embargo validate --repo . --now $(DEMO_NOW)
+	$(GO) run ./tools/cmd/embargo demo --repo . --now $(DEMO_NOW)
 
 # The test command (README, .ci/run): vet, gofmt, then every test.
 test: vet fmt-check

@@ -52,6 +52,9 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"validate":  runValidate,
+		"verify":    runVerify,
+		"check":     runCheck,
+		"demo":      runDemo,
 		"statement": runStatement,
 		"rules":     runRules,
 	}

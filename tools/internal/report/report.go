@@ -32,8 +32,8 @@ func Write(w io.Writer, format string, fs []finding.Finding) error {
 func Text(w io.Writer, fs []finding.Finding) error {
 	files := map[string]bool{}
 	for _, f := range fs {
-		files[f.File] = true
-		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s: %s%s\n", f.File, f.Line, f.Column, f.Severity, f.Rule, context(f), f.Message); err != nil {
+		files[location(f)] = true
+		if _, err := fmt.Fprintf(w, "%s: %s: %s: %s%s\n", position(f), f.Severity, f.Rule, context(f), f.Message); err != nil {
 			return err
 		}
 	}
@@ -42,9 +42,27 @@ func Text(w io.Writer, fs []finding.Finding) error {
 	return err
 }
 
+// position is file:line:col, or a commit when the finding is about a whole commit.
+func position(f finding.Finding) string {
+	switch {
+	case f.File != "":
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	case f.Commit != "":
+		return "commit " + short(f.Commit)
+	}
+	return "repository"
+}
+
+func location(f finding.Finding) string {
+	if f.File != "" {
+		return f.File
+	}
+	return "commit " + f.Commit
+}
+
 func context(f finding.Finding) string {
 	var parts []string
-	if f.Commit != "" {
+	if f.Commit != "" && f.File != "" {
 		parts = append(parts, "commit "+short(f.Commit))
 	}
 	if f.Fingerprint != "" && f.Commit != "" {
@@ -89,8 +107,15 @@ func GitHub(w io.Writer, fs []finding.Finding) error {
 		if f.Severity == finding.Warning {
 			level = "warning"
 		}
-		_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
-			escapeProp(f.File), f.Line, f.Column, escapeProp(f.Rule), escapeData(context(f)+f.Message))
+		props := "title=" + escapeProp(f.Rule)
+		if f.File != "" {
+			props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProp(f.File), f.Line, f.Column, props)
+		}
+		msg := context(f) + f.Message
+		if f.File == "" && f.Commit != "" {
+			msg = "commit " + short(f.Commit) + ": " + msg
+		}
+		_, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(msg))
 		if err != nil {
 			return err
 		}

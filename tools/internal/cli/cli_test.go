@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const demoNow = "--now=2026-11-20T12:00:00Z"
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if parent := filepath.Dir(dir); parent != dir {
+			dir = parent
+			continue
+		}
+		t.Fatal("no go.mod above the test")
+	}
+}
+
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestUsageErrors: every unusable invocation exits 2 with an error and a hint on stderr, nothing on stdout.
+func TestUsageErrors(t *testing.T) {
+	root := repoRoot(t)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no-command", nil, "Usage:"},
+		{"unknown-command", []string{"valdate"}, `did you mean "validate"`},
+		{"bad-flag", []string{"validate", "--frmat", "json"}, "flag provided but not defined"},
+		{"bad-format", []string{"validate", "--repo", root, "--format", "xml"}, `unknown --format "xml"`},
+		{"bad-now", []string{"validate", "--repo", root, "--now", "2026-11-20"}, "not an RFC 3339 time"},
+		{"missing-repo", []string{"validate", "--repo", filepath.Join(root, "no-such-dir")}, "cannot read repository"},
+		{"bad-rev", []string{"validate", "--repo", root, "--rev", "no-such-rev"}, `resolve revision "no-such-rev"`},
+		{"stray-argument", []string{"validate", "extra"}, `unexpected argument "extra"`},
+		{"verify-no-base", []string{"verify", "--repo", root}, "verify needs --base or --all"},
+		{"verify-all-and-base", []string{"verify", "--all", "--base", "main"}, "exclude each other"},
+		{"verify-all-no-trust", []string{"verify", "--all"}, "--all needs --trust"},
+		{"verify-bad-trust", []string{"verify", "--all", "--trust", "ABC"}, "not a full fingerprint"},
+		{"verify-trust-without-all", []string{"verify", "--base", "main", "--trust", "E3FF104586BC655B5C275DD20BAA8B33A8912437"}, "--trust needs --all"},
+		{"statement-no-kind", []string{"statement"}, "needs a kind"},
+		{"statement-unknown-person", []string{"statement", "acceptance", "--repo", root, "--person", "nobody"}, `person "nobody" is not in the repository`},
+		{"check-not-git", []string{"check", "--repo", t.TempDir(), "--base", "main"}, "open git repository"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(tc.args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, stderr)
+			}
+			if tc.name != "no-command" && stdout != "" {
+				t.Errorf("stdout should be empty, got:\n%s", stdout)
+			}
+		})
+	}
+}
+
+func TestValidateExample(t *testing.T) {
+	root := repoRoot(t)
+	code, stdout, stderr := run("validate", "--repo", root, demoNow)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.HasSuffix(stdout, "0 errors, 5 warnings in 4 files\n") {
+		t.Errorf("unexpected summary:\n%s", stdout)
+	}
+
+	code, stdout, _ = run("validate", "--repo", root, demoNow, "--format", "json")
+	var doc struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &doc) != nil || len(doc.Findings) != 5 {
+		t.Fatalf("json output: exit %d, %d findings\n%s", code, len(doc.Findings), stdout)
+	}
+	for _, key := range []string{"rule", "severity", "file", "line", "column", "message"} {
+		if _, ok := doc.Findings[0][key]; !ok {
+			t.Errorf("json finding lacks %q: %v", key, doc.Findings[0])
+		}
+	}
+
+	code, stdout, _ = run("validate", "--repo", root, demoNow, "--format", "github")
+	if code != ExitOK || !strings.HasPrefix(stdout, "::warning file=issues/2025/EMB-2025-0004.yaml,line=23,col=15,title=embargo.preferred::") {
+		t.Errorf("github output: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestValidateErrorsExitOne: error findings exit 1, on the working tree.
+func TestValidateErrorsExitOne(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "policy.yaml"), []byte("version: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := run("validate", "--repo", dir, demoNow)
+	if code != ExitFindings || !strings.Contains(stdout, "policy.yaml:1:1: error: yaml.syntax: did not find expected node content") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+}
+
+func TestRulesListsEveryRule(t *testing.T) {
+	code, stdout, _ := run("rules")
+	if code != ExitOK {
+		t.Fatal(code)
+	}
+	for _, id := range []string{"yaml.syntax", "embargo.max", "member.acceptance", "sig.unauthorized", "access.rule"} {
+		if !strings.Contains(stdout, id) {
+			t.Errorf("rules output lacks %s", id)
+		}
+	}
+}
+
+func TestStatementAcceptance(t *testing.T) {
+	code, stdout, _ := run("statement", "acceptance", "--repo", repoRoot(t), "--person", "dana-debian")
+	want := "embargo acceptance statement v1\nperson: dana-debian\nmember: debian\nkey: F34780682F10345BC720C9114288E35D0F0140B0\nlists: distros linux-distros\npolicy: 2026-1\n"
+	if code != ExitOK || !strings.HasPrefix(stdout, want) {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+}
+
+// TestDemo runs the README's main job end to end: a signed repository, one pull
+// request accepted, one refused for the right reasons.
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", dir, demoNow)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"-> accepted, as expected",
+		"-> refused, as expected",
+		"error: sig.unauthorized: commit",
+		"greta-suse may not change this path; allowed: coordinators\n",
+		"error: embargo.max:",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The demo repository is a real git repository: git itself reads it.
+	if git, err := exec.LookPath("git"); err == nil {
+		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
+		if err != nil || strings.Count(string(out), "\n") != 3 {
+			t.Errorf("git log: %v\n%s", err, out)
+		}
+		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {
+			t.Errorf("git fsck --strict: %v\n%s", err, out)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/embargo-tool/embargo/tools/internal/demo"
+)
+
+// runDemo is the README's main job: it builds a signed clone of the bundled
+// example, checks it, checks one pull request that must pass and one that must
+// be refused, and says whether each outcome was the expected one.
+func runDemo(e *env, args []string) error {
+	fs := newFlags(e, "demo")
+	repo := fs.String("repo", ".", "the embargo repository holding the example data and its test keys")
+	dir := fs.String("dir", "", "where to build the demo repository (default: a new temporary folder)")
+	nowFlag := fs.String("now", "", "the demo's clock (RFC 3339); the Makefile pins it")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	if err := checkRepo(*repo); err != nil {
+		return err
+	}
+	if *dir == "" {
+		if *dir, err = os.MkdirTemp("", "embargo-demo-"); err != nil {
+			return err
+		}
+	} else if entries, err := os.ReadDir(*dir); err == nil && len(entries) > 0 {
+		return usagef("give a new or empty folder, or leave --dir out", "--dir %s is not empty; the demo never writes into existing data", *dir)
+	}
+	res, err := demo.Build(*repo, *dir, now)
+	if err != nil {
+		return err
+	}
+	nowArg := "--now=" + now.Format("2006-01-02T15:04:05Z07:00")
+	fmt.Fprintf(e.stdout, "Demo repository with a signed history: %s\n", res.Dir)
+	fmt.Fprintf(e.stdout, "(signed with the example's TEST keys from examples/testkeys; never trust them)\n\n")
+
+	fmt.Fprintf(e.stdout, "== embargo validate --rev main\n")
+	failed := false
+	if err := runValidate(e, []string{"--repo", res.Dir, "--rev", "main", nowArg}); err != nil {
+		if !errors.Is(err, errFindings) {
+			return err
+		}
+		failed = true
+		fmt.Fprintf(e.stdout, "unexpected: the example has errors\n")
+	}
+	for i, pr := range res.PRs {
+		wantPass := i == 0
+		fmt.Fprintf(e.stdout, "\n== pull request %s: %s\n", pr.Branch, pr.Title)
+		fmt.Fprintf(e.stdout, "== embargo check --base main --head %s\n", pr.Branch)
+		err := runCheck(e, []string{"--repo", res.Dir, "--base", "main", "--head", pr.Branch, nowArg})
+		switch {
+		case err != nil && !errors.Is(err, errFindings):
+			return err
+		case (err == nil) == wantPass:
+			fmt.Fprintf(e.stdout, "-> %s, as expected\n", map[bool]string{true: "accepted", false: "refused"}[wantPass])
+		default:
+			failed = true
+			fmt.Fprintf(e.stdout, "-> UNEXPECTED outcome for %s\n", pr.Branch)
+		}
+	}
+	fmt.Fprintf(e.stdout, "\nExplore it: cd %s && git log --show-signature --all\n", filepath.Clean(res.Dir))
+	if failed {
+		return errFindings
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"flag"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/verify"
+)
+
+var fingerprintRe = regexp.MustCompile(`^([0-9A-F]{40}|[0-9A-F]{64})$`)
+
+// rangeFlags are the flags verify and check share.
+type rangeFlags struct {
+	repo, base, head, now, format string
+	fastForward                   bool
+}
+
+func (r *rangeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.repo, "repo", ".", "the policy repository")
+	fs.StringVar(&r.base, "base", "", "the state the change is judged against (the target branch)")
+	fs.StringVar(&r.head, "head", "HEAD", "the tip of the change")
+	fs.StringVar(&r.now, "now", "", "the time to check at (RFC 3339); default: now")
+	fs.StringVar(&r.format, "format", "text", "output format: text, json or github")
+	fs.BoolVar(&r.fastForward, "fast-forward", false, "require head to descend from base (a push to the main branch)")
+}
+
+func runVerify(e *env, args []string) error {
+	fs := newFlags(e, "verify")
+	var r rangeFlags
+	r.register(fs)
+	all := fs.Bool("all", false, "audit all history reachable from head, each commit against its parent's state")
+	trust := fs.String("trust", "", "with --all: comma-separated fingerprints trusted to sign the root commit")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	// Every bad combination is refused here, before any I/O.
+	switch {
+	case *all && r.base != "":
+		return usagef("use either --base REV (a change) or --all --trust FPR (full audit)", "--all and --base exclude each other")
+	case !*all && r.base == "":
+		return usagef("give the target branch, e.g. --base origin/main, or audit everything with --all --trust FPR", "verify needs --base or --all")
+	case *all && *trust == "":
+		return usagef("name the fingerprints that signed the root commit: --trust FPR[,FPR]", "--all needs --trust")
+	case !*all && *trust != "":
+		return usagef("--trust anchors the root commit of a full audit; add --all", "--trust needs --all")
+	}
+	anchors, err := parseTrust(*trust)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(r.format, report.Formats); err != nil {
+		return err
+	}
+	now, err := parseNow(r.now)
+	if err != nil {
+		return err
+	}
+	repo, err := openRepo(r.repo)
+	if err != nil {
+		return err
+	}
+	head, err := resolve(repo, "--head", r.head)
+	if err != nil {
+		return err
+	}
+	var fsOut []finding.Finding
+	if *all {
+		fsOut, err = verify.Audit(repo, head, anchors, verify.Options{Now: now})
+	} else {
+		fsOut, err = verifyRange(repo, r, head, now)
+	}
+	if err != nil {
+		return err
+	}
+	return emit(e, r.format, fsOut)
+}
+
+func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now time.Time) ([]finding.Finding, error) {
+	base, err := resolve(repo, "--base", r.base)
+	if err != nil {
+		// A base that cannot be found is a finding, not a pass: shallow clones land here.
+		return []finding.Finding{{Rule: "sig.range", Severity: finding.Error,
+			Message: err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
+	}
+	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward})
+}
+
+func parseTrust(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(f), " ", ""))
+		if !fingerprintRe.MatchString(f) {
+			return nil, usagef("give full fingerprints (40 or 64 hex digits), e.g. from gpg --fingerprint", "--trust: %q is not a full fingerprint", f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func openRepo(dir string) (*git.Repository, error) {
+	if err := checkRepo(dir); err != nil {
+		return nil, err
+	}
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return nil, usagef("run it inside a git clone of the policy repository", "open git repository %s: %v", dir, err)
+	}
+	return repo, nil
+}
+
+func resolve(repo *git.Repository, flagName, rev string) (plumbing.Hash, error) {
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, usagef("give a branch, tag or commit id that exists in the repository", "%s %q: %v", flagName, rev, err)
+	}
+	return *h, nil
+}

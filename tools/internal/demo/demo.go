@@ -1,0 +1,161 @@
+// Package demo builds a throwaway clone of the bundled example with a signed
+// history and two pull requests — one a member may make, one that must be
+// refused — so a newcomer sees the checker's both outcomes. It signs with the
+// example's published TEST keys (examples/testkeys), never with real ones.
+package demo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/embargo-tool/embargo/tools/internal/gitsign"
+	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+)
+
+// The people who act in the demo, by their example test keys.
+const (
+	coordinatorKey = "E3FF104586BC655B5C275DD20BAA8B33A8912437" // mara-openwall
+	handlerKey     = "F34780682F10345BC720C9114288E35D0F0140B0" // dana-debian
+	outsiderKey    = "34B7BBC4B6B1CD29CDC7FAD29CD0BC2C5BB0E317" // greta-suse
+	embargoedIssue = "issues/2026/EMB-2026-0004.yaml"
+)
+
+// PullRequest is one branch of the demo with what it is meant to show.
+type PullRequest struct {
+	Branch, Title string
+	Base, Head    plumbing.Hash
+}
+
+// Result says where the demo repository is and which pull requests it holds.
+type Result struct {
+	Dir  string
+	Main plumbing.Hash
+	PRs  []PullRequest
+}
+
+// Build creates the demo repository in dir (which must not exist or be empty)
+// from the example data in exampleDir, with commits dated just before now.
+func Build(exampleDir, dir string, now time.Time) (*Result, error) {
+	files, err := exampleFiles(exampleDir)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]*pgp.Signer{}
+	for _, fpr := range []string{coordinatorKey, handlerKey, outsiderKey} {
+		data, err := os.ReadFile(filepath.Join(exampleDir, "examples", "testkeys", fpr+".key"))
+		if err != nil {
+			return nil, fmt.Errorf("read test key: %w", err)
+		}
+		if keys[fpr], err = pgp.ReadSigner(data); err != nil {
+			return nil, fmt.Errorf("test key %s: %w", fpr, err)
+		}
+	}
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("create demo repository %s: %w", dir, err)
+	}
+	s := repo.Storer
+	at := func(hoursBefore int) time.Time {
+		return now.Add(-time.Duration(hoursBefore) * time.Hour).Truncate(time.Second)
+	}
+	commit := func(files map[string][]byte, parent plumbing.Hash, who, name, email, msg string, when time.Time) (plumbing.Hash, error) {
+		tree, err := gitsign.WriteTree(s, files)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		var parents []plumbing.Hash
+		if !parent.IsZero() {
+			parents = []plumbing.Hash{parent}
+		}
+		return gitsign.Write(s, gitsign.Commit{Tree: tree, Parents: parents, Name: name, Email: email, When: when, Message: msg, Signer: keys[who]})
+	}
+
+	root, err := commit(files, plumbing.ZeroHash, coordinatorKey, "Mara Lindqvist", "mara@openwall.example.org",
+		"Import the example distros-list group\n", at(48))
+	if err != nil {
+		return nil, err
+	}
+
+	good, err := edit(files, embargoedIssue, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
+	if err != nil {
+		return nil, err
+	}
+	goodHead, err := commit(good, root, handlerKey, "Dana Whitfield", "dana@debian.example.org",
+		"EMB-2026-0004: record that Debian's ferrule packagers were told\n", at(20))
+	if err != nil {
+		return nil, err
+	}
+
+	bad, err := edit(files, embargoedIssue, "  disclosure: 2026-11-23T14:00:00Z", "  disclosure: 2026-12-07T14:00:00Z")
+	if err == nil {
+		bad, err = edit(bad, "roles/coordinators.yaml", "coordinators: [", "coordinators: [greta-suse, ")
+	}
+	if err != nil {
+		return nil, err
+	}
+	badHead, err := commit(bad, root, outsiderKey, "Greta Sommer", "greta@suse.example.org",
+		"EMB-2026-0004: move disclosure to December; add myself as coordinator\n", at(10))
+	if err != nil {
+		return nil, err
+	}
+
+	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead} {
+		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
+			return nil, err
+		}
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, err
+	}
+	if err := wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("main"), Force: true}); err != nil {
+		return nil, err
+	}
+	return &Result{Dir: dir, Main: root, PRs: []PullRequest{
+		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead},
+		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead},
+	}}, nil
+}
+
+// exampleFiles reads the example's data files (not the tool's source).
+func exampleFiles(dir string) (map[string][]byte, error) {
+	src := source.Dir{Root: dir}
+	entries, err := src.List("policy.yaml", "roles", "members", "issues")
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("%s holds no example data (policy.yaml, roles/, members/, issues/); run the demo from the embargo repository", dir)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if !e.Regular {
+			continue
+		}
+		if files[e.Path], err = src.Read(e.Path); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// edit returns a copy of files with one text replacement in one file.
+func edit(files map[string][]byte, file, old, new string) (map[string][]byte, error) {
+	text := string(files[file])
+	if !strings.Contains(text, old) {
+		return nil, fmt.Errorf("demo: %s no longer contains %q; update tools/internal/demo", file, old)
+	}
+	out := make(map[string][]byte, len(files))
+	for k, v := range files {
+		out[k] = v
+	}
+	out[file] = []byte(strings.Replace(text, old, new, 1))
+	return out, nil
+}
