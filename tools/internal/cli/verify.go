@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
@@ -111,9 +112,9 @@ func openRepo(dir string) (*git.Repository, error) {
 	if err := checkRepo(dir); err != nil {
 		return nil, err
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := source.OpenRepo(dir)
 	if err != nil {
-		return nil, usagef("run it inside a git clone of the policy repository", "open git repository %s: %v", dir, err)
+		return nil, usagef("run it inside a git clone of the policy repository", "%v", err)
 	}
 	return repo, nil
 }

@@ -6,8 +6,6 @@ package gitsign
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -22,49 +20,13 @@ import (
 // WriteTree stores files (slash paths to contents) as blobs and trees and
 // returns the root tree's id.
 func WriteTree(s storer.EncodedObjectStorer, files map[string][]byte) (plumbing.Hash, error) {
-	type dir struct {
-		files map[string][]byte
-		dirs  map[string]*dir
-	}
-	newDir := func() *dir { return &dir{files: map[string][]byte{}, dirs: map[string]*dir{}} }
-	root := newDir()
+	b := NewTreeBuilder(s)
 	for p, content := range files {
-		d := root
-		parts := strings.Split(p, "/")
-		for _, seg := range parts[:len(parts)-1] {
-			if d.dirs[seg] == nil {
-				d.dirs[seg] = newDir()
-			}
-			d = d.dirs[seg]
-		}
-		d.files[parts[len(parts)-1]] = content
-	}
-	var write func(d *dir) (plumbing.Hash, error)
-	write = func(d *dir) (plumbing.Hash, error) {
-		var t object.Tree
-		for name, content := range d.files {
-			h, err := writeObject(s, plumbing.BlobObject, content)
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
-			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
-		}
-		for name, sub := range d.dirs {
-			h, err := write(sub)
-			if err != nil {
-				return plumbing.ZeroHash, err
-			}
-			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
-		}
-		// git orders entries by name, with directories compared as if they ended in '/'.
-		sort.Slice(t.Entries, func(i, j int) bool { return sortName(t.Entries[i]) < sortName(t.Entries[j]) })
-		obj := s.NewEncodedObject()
-		if err := t.Encode(obj); err != nil {
+		if err := b.Set(p, content); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		return s.SetEncodedObject(obj)
 	}
-	return write(root)
+	return b.Write()
 }
 
 func sortName(e object.TreeEntry) string {

@@ -15,10 +15,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // MaxFileSize is the most bytes Read returns for one file.
@@ -118,11 +121,47 @@ type Tree struct {
 
 // AtRevision resolves rev (a branch, tag or commit id) in the repository at dir.
 func AtRevision(dir, rev string) (*Tree, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := OpenRepo(dir)
+	if err != nil {
+		return nil, err
+	}
+	return RevisionOf(repo, rev)
+}
+
+// OpenRepo opens the git repository at dir (or above it). Pack files stay open
+// between reads: go-git otherwise reopens a pack for every object, which
+// dominates the cost of checking a long range.
+func OpenRepo(dir string) (*git.Repository, error) {
+	root, err := findGitDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	dot := osfs.New(filepath.Join(root, ".git"))
+	if fi, err := os.Stat(filepath.Join(root, ".git")); err == nil && !fi.IsDir() {
+		// a worktree or submodule .git file: let go-git resolve it
+		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
+	}
+	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	repo, err := git.Open(st, osfs.New(root))
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
-	return RevisionOf(repo, rev)
+	return repo, nil
+}
+
+func findGitDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("open git repository %s: %w", dir, git.ErrRepositoryNotExists)
+		}
+	}
 }
 
 // RevisionOf resolves rev in an open repository.

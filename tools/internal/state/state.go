@@ -121,49 +121,60 @@ func Load(src source.Source, out *finding.List) (*State, error) {
 		jobs = append(jobs, job{e, kind})
 	}
 
-	// Parse in parallel; results go back into slots so the order stays deterministic.
+	// Read sequentially (git object storage is not safe for concurrent use), then
+	// parse and validate in parallel; results go back into slots, so the order
+	// stays deterministic.
 	type result struct {
-		file   File
-		kind   string
-		ok     bool
-		key    *KeyFile
-		decode func() any
+		file File
+		kind string
+		data []byte
+		ok   bool
+		key  *KeyFile
 	}
 	results := make([]result, len(jobs))
+	for i, j := range jobs {
+		results[i] = result{file: File{Path: j.entry.Path}, kind: j.kind}
+		data, err := src.Read(j.entry.Path)
+		if err != nil {
+			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: 1, Column: 1,
+				Message: "cannot read file: " + err.Error()})
+			if j.kind == "key" {
+				results[i].key = &KeyFile{Path: j.entry.Path, Err: err}
+			}
+			continue
+		}
+		results[i].data = data
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, j := range jobs {
+	for i := range results {
+		r := &results[i]
+		if r.data == nil {
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = result{file: File{Path: j.entry.Path}, kind: j.kind}
-			data, err := src.Read(j.entry.Path)
-			if err != nil {
-				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: 1, Column: 1,
-					Message: "cannot read file: " + err.Error()})
-				if j.kind == "key" {
-					results[i].key = &KeyFile{Path: j.entry.Path, Err: err}
-				}
-				return
-			}
-			if j.kind == "key" {
+			data := r.data
+			r.data = nil
+			if r.kind == "key" {
 				k, err := pgp.ParseKeyFile(data)
-				results[i].key = &KeyFile{Path: j.entry.Path, Key: k, Err: err}
+				r.key = &KeyFile{Path: r.file.Path, Key: k, Err: err}
 				return
 			}
-			doc, err := yamldoc.Parse(j.entry.Path, data)
+			doc, err := yamldoc.Parse(r.file.Path, data)
 			if err != nil {
 				se := err.(*yamldoc.SyntaxError)
-				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
 				return
 			}
-			results[i].file.Doc = doc
-			if fs := set.Validate(j.kind, doc); len(fs) > 0 {
+			r.file.Doc = doc
+			if fs := set.Validate(r.kind, doc); len(fs) > 0 {
 				out.AddAll(fs)
 				return
 			}
-			results[i].ok = true
+			r.ok = true
 		}()
 	}
 	wg.Wait()

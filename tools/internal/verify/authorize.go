@@ -35,7 +35,11 @@ var (
 
 // authorize checks every path the commit changes against the access rules of t.
 func (v *verifier) authorize(j *judgement, t *Trust, signer string) {
-	changes, tree, err := v.changes(j.c)
+	d, ok := v.diffs[j.c.Hash]
+	if !ok {
+		d.changes, d.tree, d.err = v.changes(j.c)
+	}
+	changes, tree, err := d.changes, d.tree, d.err
 	if err != nil {
 		j.add("sig.invalid", "", "cannot read the commit's changes: "+err.Error())
 		return
@@ -273,57 +277,28 @@ func (v *verifier) decodeBlob(h plumbing.Hash, p string, into any) error {
 // changes lists the paths commit c changes against its first parent (or against
 // nothing, for a root commit), and returns c's tree.
 func (v *verifier) changes(c *gitobj.Commit) ([]change, *object.Tree, error) {
-	tree, err := v.repo.TreeObject(c.Tree)
+	tree, err := v.trees.tree(c.Tree)
 	if err != nil {
 		return nil, nil, fmt.Errorf("tree %s: %w", c.Tree, err)
 	}
-	var parentTree *object.Tree
+	var parentTree plumbing.Hash
 	if len(c.Parents) > 0 {
-		if parentTree, err = v.treeOfCommit(c.Parents[0]); err != nil {
+		if parentTree, err = v.treeOf(c.Parents[0]); err != nil {
 			return nil, nil, err
 		}
 	}
-	chs, err := treeChanges(parentTree, tree)
+	chs, err := v.trees.diff(parentTree, c.Tree)
 	return chs, tree, err
 }
 
-func (v *verifier) treeOfCommit(h plumbing.Hash) (*object.Tree, error) {
+// treeOf returns the tree id of commit h, from the commits already parsed when it can.
+func (v *verifier) treeOf(h plumbing.Hash) (plumbing.Hash, error) {
+	if c, ok := v.parsed[h]; ok {
+		return c.Tree, nil
+	}
 	pc, err := v.repo.CommitObject(h)
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", short(h), err)
+		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", short(h), err)
 	}
-	return pc.Tree()
-}
-
-// treeChanges diffs two trees (from may be nil) into path changes.
-func treeChanges(from, to *object.Tree) ([]change, error) {
-	if from == nil {
-		from = &object.Tree{}
-	}
-	diff, err := object.DiffTree(from, to)
-	if err != nil {
-		return nil, err
-	}
-	var out []change
-	for _, d := range diff {
-		ch := change{path: d.To.Name}
-		if ch.path == "" {
-			ch.path = d.From.Name
-		}
-		if d.From.Name != "" {
-			e := d.From.TreeEntry
-			ch.from = &e
-		}
-		if d.To.Name != "" {
-			e := d.To.TreeEntry
-			ch.to = &e
-		}
-		if d.From.Name != "" && d.To.Name != "" && d.From.Name != d.To.Name {
-			// A rename is a deletion and an addition; judge both paths.
-			out = append(out, change{path: d.From.Name, from: ch.from})
-			ch = change{path: d.To.Name, to: ch.to}
-		}
-		out = append(out, ch)
-	}
-	return out, nil
+	return pc.TreeHash, nil
 }

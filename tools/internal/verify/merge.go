@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -33,19 +34,7 @@ func (v *verifier) checkMerge(j *judgement) {
 		j.add("sig.merge", "", fmt.Sprintf("the parents have %d merge bases; only merges with exactly one are checked, rebase instead", len(bases)))
 		return
 	}
-	trees := make([]*object.Tree, 3)
-	for i, c := range []*object.Commit{bases[0], ours, theirs} {
-		if trees[i], err = c.Tree(); err != nil {
-			j.add("sig.merge", "", "cannot read tree: "+err.Error())
-			return
-		}
-	}
-	merged, err := v.repo.TreeObject(j.c.Tree)
-	if err != nil {
-		j.add("sig.merge", "", "cannot read the merge's tree: "+err.Error())
-		return
-	}
-	if path, why := cleanMerge(trees[0], trees[1], trees[2], merged); why != "" {
+	if path, why := v.cleanMerge(bases[0].TreeHash, ours.TreeHash, theirs.TreeHash, j.c.Tree); why != "" {
 		j.add("sig.merge", path, why)
 	}
 }
@@ -53,10 +42,10 @@ func (v *verifier) checkMerge(j *judgement) {
 // cleanMerge checks merged against the three-way merge of ours and theirs over
 // base, path by path. Only paths that differ somewhere need a look: every other
 // path is the same in all four trees.
-func cleanMerge(base, ours, theirs, merged *object.Tree) (string, string) {
+func (v *verifier) cleanMerge(base, ours, theirs, merged plumbing.Hash) (string, string) {
 	paths := map[string]bool{}
-	for _, pair := range [][2]*object.Tree{{base, ours}, {base, theirs}, {ours, merged}, {theirs, merged}} {
-		chs, err := treeChanges(pair[0], pair[1])
+	for _, pair := range [][2]plumbing.Hash{{base, ours}, {base, theirs}, {ours, merged}, {theirs, merged}} {
+		chs, err := v.trees.diff(pair[0], pair[1])
 		if err != nil {
 			return "", "cannot compare trees: " + err.Error()
 		}
@@ -69,8 +58,15 @@ func cleanMerge(base, ours, theirs, merged *object.Tree) (string, string) {
 		sorted = append(sorted, p)
 	}
 	slices.Sort(sorted) // report the first problem path deterministically
+	trees := make([]*object.Tree, 4)
+	for i, h := range []plumbing.Hash{base, ours, theirs, merged} {
+		var err error
+		if trees[i], err = v.trees.tree(h); err != nil {
+			return "", "cannot read tree: " + err.Error()
+		}
+	}
 	for _, p := range sorted {
-		b, o, t, m := entryAt(base, p), entryAt(ours, p), entryAt(theirs, p), entryAt(merged, p)
+		b, o, t, m := entryAt(trees[0], p), entryAt(trees[1], p), entryAt(trees[2], p), entryAt(trees[3], p)
 		var want string
 		switch {
 		case o == t:

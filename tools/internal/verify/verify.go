@@ -58,10 +58,11 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	inRange := map[plumbing.Hash]bool{}
 	for _, c := range commits {
 		inRange[c.Hash] = true
+		v.parsed[c.Hash] = c
 	}
 	// Commits outside the range are base history: verified when they landed.
 	v.verified = func(h plumbing.Hash) bool { return !inRange[h] || v.ok[h] }
-	sigs := v.checkSignatures(commits, func(*gitobj.Commit) *Trust { return trust })
+	sigs := v.overlap(commits, func(*gitobj.Commit) *Trust { return trust })
 	for i, c := range commits {
 		out = append(out, v.judge(c, trust, sigs[i])...)
 	}
@@ -80,6 +81,9 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 		return nil, err
 	}
 	v := newVerifier(repo, opt.Now)
+	for _, c := range commits {
+		v.parsed[c.Hash] = c
+	}
 	v.verified = func(h plumbing.Hash) bool { return v.ok[h] }
 	cache := map[string]*Trust{}
 	trusts := make([]*Trust, len(commits))
@@ -102,7 +106,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	for i, c := range commits {
 		index[c] = i
 	}
-	sigs := v.checkSignatures(commits, func(c *gitobj.Commit) *Trust { return trusts[index[c]] })
+	sigs := v.overlap(commits, func(c *gitobj.Commit) *Trust { return trusts[index[c]] })
 	var out []finding.Finding
 	for i, c := range commits {
 		out = append(out, v.judge(c, trusts[i], sigs[i])...)
@@ -113,13 +117,38 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 
 type verifier struct {
 	repo     *git.Repository
+	trees    *treeCache
+	parsed   map[plumbing.Hash]*gitobj.Commit // the commits being judged
+	diffs    map[plumbing.Hash]diffResult
 	now      time.Time
 	ok       map[plumbing.Hash]bool // commits judged without an error finding
 	verified func(plumbing.Hash) bool
 }
 
 func newVerifier(repo *git.Repository, now time.Time) *verifier {
-	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}}
+	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: newTreeCache(repo), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
+}
+
+// overlap verifies signatures on worker goroutines while this goroutine reads
+// the commits' changes from git (which is not safe for concurrent use), so the
+// two costs overlap instead of adding up.
+func (v *verifier) overlap(commits []*gitobj.Commit, trustOf func(*gitobj.Commit) *Trust) []sigResult {
+	done := make(chan []sigResult, 1)
+	go func() { done <- v.checkSignatures(commits, trustOf) }()
+	for _, c := range commits {
+		if len(c.Parents) <= 1 && c.SigType == gitobj.SigOpenPGP {
+			chs, tree, err := v.changes(c)
+			v.diffs[c.Hash] = diffResult{chs, tree, err}
+		}
+	}
+	return <-done
+}
+
+// diffResult is what a commit changes, read ahead of judging it.
+type diffResult struct {
+	changes []change
+	tree    *object.Tree
+	err     error
 }
 
 // sigResult is the outcome of checking one commit's signature.
@@ -244,11 +273,11 @@ func rangeFinding(h plumbing.Hash, msg string) finding.Finding {
 // trustOf loads (and caches) the trust of commit h's state. States that share their
 // policy, roles and members trees share one Trust.
 func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, error) {
-	c, err := v.repo.CommitObject(h)
+	th, err := v.treeOf(h)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", short(h), err)
+		return nil, err
 	}
-	tree, err := c.Tree()
+	tree, err := v.trees.tree(th)
 	if err != nil {
 		return nil, fmt.Errorf("tree of %s: %w", short(h), err)
 	}

@@ -90,6 +90,9 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash) (commits 
 	if len(out) == 0 {
 		return nil, false, &rangeError{fmt.Sprintf("the range %s..%s is empty: head adds no commit to base", short(base), short(head))}
 	}
+	if !w.touchesBase(out) {
+		return nil, false, &rangeError{fmt.Sprintf("head %s shares no history with base %s (no merge base): a pull request must start from the base branch", short(head), short(base))}
+	}
 	return topoOrder(out), w.reachedBase, nil
 }
 
@@ -145,6 +148,21 @@ func (w *walker) paint(n *node) {
 			}
 		}
 	}
+}
+
+// touchesBase reports whether some commit of the range has a parent in base's
+// history. If none has, head's history only ends in root commits of its own:
+// it shares no history with base (and a forged commit time that hides the
+// link fails closed here too).
+func (w *walker) touchesBase(out []*gitobj.Commit) bool {
+	for _, c := range out {
+		for _, p := range c.Parents {
+			if n, ok := w.seen[p]; ok && n.uninteresting {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (w *walker) allUninteresting() bool {
