@@ -137,7 +137,7 @@ func craftConfig(at time.Time) *packet.Config {
 
 // rawSign crafts an armored detached binary signature with the packet API,
 // bypassing the library's checks on the key, hash and time.
-func rawSign(t testing.TB, priv *packet.PrivateKey, data []byte, h crypto.Hash, at time.Time) []byte {
+func rawSign(t testing.TB, priv *packet.PrivateKey, data []byte, h crypto.Hash, at time.Time, edits ...func(*packet.Signature)) []byte {
 	t.Helper()
 	pub := &priv.PublicKey
 	sig := &packet.Signature{
@@ -149,6 +149,9 @@ func rawSign(t testing.TB, priv *packet.PrivateKey, data []byte, h crypto.Hash, 
 		IssuerKeyId:       &pub.KeyId,
 		IssuerKeyVersion:  uint8(pub.Version),
 		IssuerFingerprint: pub.Fingerprint,
+	}
+	for _, edit := range edits {
+		edit(sig)
 	}
 	cfg := craftConfig(at)
 	hh, err := sig.PrepareSign(cfg)

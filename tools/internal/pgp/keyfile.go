@@ -42,6 +42,9 @@ func ParseKeyFile(data []byte) (k *Key, err error) {
 	case !isArmored(data):
 		return nil, fmt.Errorf("%w: not an armored public key block; export with gpg --armor --export <fingerprint>", ErrKeyFile)
 	}
+	if bytes.Contains(data, []byte("-----BEGIN "+privateKeyType+"-----")) {
+		return nil, fmt.Errorf("%w: key file contains a private key; export the public key only (gpg --armor --export <fingerprint>)", ErrKeyFile)
+	}
 	body, err := dearmor(data, publicKeyType, MaxKeyFileSize)
 	if errors.Is(err, errManyBlocks) {
 		return nil, fmt.Errorf("%w: key file holds more than one armored block; keep exactly one key per file", ErrKeyFile)
@@ -112,12 +115,46 @@ func parseEntity(body []byte) (*openpgp.Entity, error) {
 	if e.PrivateKey != nil {
 		return nil, errors.New("key file contains secret key material")
 	}
+	if err := checkSize(e.PrimaryKey, "primary key"); err != nil {
+		return nil, err
+	}
 	for _, s := range e.Subkeys {
 		if s.PrivateKey != nil {
 			return nil, errors.New("key file contains secret key material")
 		}
+		if err := checkSize(s.PublicKey, "subkey "+keyID(s.PublicKey.KeyId)); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
+}
+
+// Upper bounds on key sizes: arithmetic on larger numbers (up to 65535 bits
+// in a packet) would let a crafted key stall every check.
+const (
+	maxRSABits = 16384 // the largest RSA key GnuPG makes (--enable-large-rsa)
+	maxDLBits  = 4096  // DSA and ElGamal; refused anyway, but parsed and judged
+)
+
+// checkSize refuses keys too large to handle in bounded time.
+func checkSize(pk *packet.PublicKey, what string) error {
+	limit := 0
+	switch pk.PubKeyAlgo {
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSASignOnly, packet.PubKeyAlgoRSAEncryptOnly:
+		limit = maxRSABits
+	case packet.PubKeyAlgoDSA, packet.PubKeyAlgoElGamal:
+		limit = maxDLBits
+	default:
+		return nil // fixed-size curves and schemes
+	}
+	bits, err := pk.BitLength()
+	if err != nil {
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	if int(bits) > limit {
+		return fmt.Errorf("%s has %d bits, more than the %d this tool accepts", what, bits, limit)
+	}
+	return nil
 }
 
 // fingerprint formats a key's fingerprint as upper-case hex.

@@ -2,13 +2,16 @@ package pgp
 
 import (
 	"bytes"
+	"crypto/rsa"
 	_ "embed"
+	"math/big"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // A DSA-2048 key and a signature by it over dsaPayload, made with
@@ -99,7 +102,8 @@ func TestParseKeyFileBad(t *testing.T) {
 		{"two keys in one block", rearmor(publicKeyType, append(unarmor(t, pub), unarmor(t, pub6)...)), "2 keys"},
 		{"two armored blocks", append(append([]byte{}, pub...), pub6...), "more than one armored block"},
 		{"same key twice", append(append([]byte{}, pub...), pub...), "more than one armored block"},
-		{"secret key", priv, "PGP PRIVATE KEY BLOCK"},
+		{"secret key", priv, "private key"},
+		{"public and secret key", append(bytes.Clone(pub), priv...), "private key"},
 		{"secret key labelled public", rearmor(publicKeyType, unarmor(t, priv)), "secret key material"},
 		{"signature block", sig, "PGP SIGNATURE"},
 		{"trailing junk", append(append([]byte{}, pub...), "junk\n"...), "does not end"},
@@ -131,5 +135,27 @@ func TestParseKeyFileDSA(t *testing.T) {
 	}
 	if k.Fingerprint != "1A34BA32945BEEDE047E465ACA44874E46ABB58A" {
 		t.Errorf("Fingerprint = %s", k.Fingerprint)
+	}
+}
+
+func TestCheckSize(t *testing.T) {
+	huge := new(big.Int).Lsh(big.NewInt(1), maxRSABits) // maxRSABits+1 bits
+	tests := []struct {
+		name string
+		bits int
+		ok   bool
+	}{
+		{"rsa 16384", maxRSABits, true},
+		{"rsa 16385", maxRSABits + 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := new(big.Int).Rsh(huge, uint(maxRSABits+1-tt.bits))
+			n.SetBit(n, 0, 1)
+			pk := packet.NewRSAPublicKey(t0, &rsa.PublicKey{N: n, E: 65537})
+			if err := checkSize(pk, "key"); (err == nil) != tt.ok {
+				t.Errorf("checkSize(%d bits) = %v", tt.bits, err)
+			}
+		})
 	}
 }

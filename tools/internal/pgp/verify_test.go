@@ -3,6 +3,7 @@ package pgp
 import (
 	"bytes"
 	"crypto"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +92,14 @@ func TestVerifyDetachedBad(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	revokedSub := newEd(t) // a signing subkey revoked as compromised
+	if err := revokedSub.AddSigningSubkey(edConfig(t0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := lastSubkey(revokedSub).Revoke(packet.KeyCompromised, "", Config(t0.Add(2*day24))); err != nil {
+		t.Fatal(err)
+	}
+
 	textSig := func() []byte {
 		var buf bytes.Buffer
 		err := openpgp.ArmoredDetachSign(&buf, []*openpgp.Entity{ed.entity}, bytes.NewReader(payload),
@@ -135,9 +144,19 @@ func TestVerifyDetachedBad(t *testing.T) {
 		{"revoked (compromised) before signing", []*Key{pubKey(t, compromised)}, payload, rawSign(t, compromised.PrivateKey, payload, crypto.SHA256, t0.Add(3*day24)), now0, ErrKeyRevoked, "key compromised"},
 		{"revoked (compromised) after signing", []*Key{pubKey(t, compromised)}, payload, rawSign(t, compromised.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "revoked"},
 		{"retired since signing", []*Key{pubKey(t, retired)}, payload, rawSign(t, retired.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "key retired"},
+		{"subkey revoked", []*Key{pubKey(t, revokedSub)}, payload, rawSign(t, lastSubkey(revokedSub).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "signing subkey"},
 		{"subkey without sign flag", []*Key{pubKey(t, noFlag)}, payload, rawSign(t, lastSubkey(noFlag).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "sign flag"},
 		{"subkey without cross-signature", []*Key{pubKey(t, noCross)}, payload, rawSign(t, lastSubkey(noCross).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "cross-signature"},
 		{"rsa encryption subkey", []*Key{signerKey(t, rsaSigner(t))}, payload, rawSign(t, lastSubkey(rsaSigner(t).entity).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "sign flag"},
+		{"signature expired", []*Key{edKey}, payload, rawSign(t, edPriv, payload, crypto.SHA256, t0.Add(day24), func(s *packet.Signature) {
+			life := uint32(day24 / time.Second)
+			s.SigLifetimeSecs = &life
+		}), now0, ErrBadTime, "expired"},
+		{"unknown critical notation", []*Key{edKey}, payload, rawSign(t, edPriv, payload, crypto.SHA256, t0.Add(day24), func(s *packet.Signature) {
+			s.Notations = []*packet.Notation{{Name: "x@example.org", Value: []byte("1"), IsCritical: true, IsHumanReadable: true}}
+		}), now0, ErrBadSignature, "critical notation"},
+		{"unhashed issuer id disagrees", []*Key{edKey}, payload, armorSig(t, withUnhashedIssuer(t, bin, ed.entity.PrimaryKey.KeyId^1)), now0, ErrMalformed, "disagree"},
+		{"unknown unhashed issuer id", []*Key{signerKey(t, rsaSigner(t))}, payload, armorSig(t, withUnhashedIssuer(t, bin, rsaSigner(t).entity.PrimaryKey.KeyId)), now0, ErrMalformed, "disagree"},
 		{"text mode", []*Key{edKey}, payload, textSig, now0, ErrMalformed, "binary document"},
 		{"empty", []*Key{edKey}, payload, nil, now0, ErrMalformed, "empty"},
 		{"garbage", []*Key{edKey}, payload, []byte("not a signature"), now0, ErrMalformed, ""},
@@ -185,6 +204,7 @@ func TestVerifyDetachedEdges(t *testing.T) {
 		{"signed at key creation", []*Key{edKey}, rawSign(t, ed.entity.PrivateKey, payload, crypto.SHA512, t0), keyID(ed.entity.PrimaryKey.KeyId)},
 		{"signing subkey", []*Key{edKey, pubKey(t, withSub)}, rawSign(t, sub.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), keyID(sub.PublicKey.KeyId)},
 		{"key listed twice", []*Key{edKey, edKey}, rawSign(t, ed.entity.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), keyID(ed.entity.PrimaryKey.KeyId)},
+		{"redundant unhashed issuer id", []*Key{edKey}, withUnhashedIssuer(t, unarmor(t, rawSign(t, ed.entity.PrivateKey, payload, crypto.SHA256, t0.Add(day24))), ed.entity.PrimaryKey.KeyId), keyID(ed.entity.PrimaryKey.KeyId)},
 		{"crlf armor", []*Key{edKey}, bytes.ReplaceAll(rawSign(t, ed.entity.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), []byte("\n"), []byte("\r\n")), keyID(ed.entity.PrimaryKey.KeyId)},
 	}
 	for _, tt := range tests {
@@ -244,4 +264,23 @@ func trailingByte(bin []byte) []byte {
 	out := bytes.Clone(bin)
 	out[1]++
 	return append(out, 0)
+}
+
+// withUnhashedIssuer adds an issuer key id subpacket to the unhashed area of
+// a v4 signature packet with a one-octet length, as an attacker could.
+func withUnhashedIssuer(t testing.TB, bin []byte, id uint64) []byte {
+	t.Helper()
+	if bin[0] != 0xc2 || int(bin[1]) != len(bin)-2 || bin[2] != 4 {
+		t.Fatalf("not a short new-format v4 signature packet: % x", bin[:3])
+	}
+	body := bin[2:]
+	hashed := int(body[4])<<8 | int(body[5])
+	at := 6 + hashed // unhashed length
+	unhashed := int(body[at])<<8 | int(body[at+1])
+	sub := binary.BigEndian.AppendUint64([]byte{9, 16}, id)
+	out := []byte{0xc2, byte(len(body) + len(sub))}
+	out = append(out, body[:at]...)
+	out = binary.BigEndian.AppendUint16(out, uint16(unhashed+len(sub)))
+	out = append(out, sub...)
+	return append(out, body[at+2:]...)
 }
