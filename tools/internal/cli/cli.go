@@ -47,17 +47,15 @@ type env struct {
 
 type command func(e *env, args []string) error
 
-var commands map[string]command
-
-func init() {
-	commands = map[string]command{
-		"validate":  runValidate,
-		"verify":    runVerify,
-		"check":     runCheck,
-		"demo":      runDemo,
-		"statement": runStatement,
-		"rules":     runRules,
-	}
+// commands maps each verb to its implementation; files of more verbs add
+// themselves in an init function.
+var commands = map[string]command{
+	"validate":  runValidate,
+	"verify":    runVerify,
+	"check":     runCheck,
+	"demo":      runDemo,
+	"statement": runStatement,
+	"rules":     runRules,
 }
 
 // usageError means the command could not run because of how it was called (exit 2).

@@ -43,12 +43,23 @@ func trustFromState(st *state.State) *Trust {
 	case st.Coordinators == nil:
 		t.Broken = fmt.Sprintf("roles/coordinators.yaml of the trusted state (%s) is missing or invalid", st.Source)
 	}
+	// A person id defined more than once (in any member files, active or not)
+	// never gains trust: neither definition may sign as that person, or a
+	// member could claim a coordinator's id.
+	defs := map[string]int{}
+	for _, m := range st.Members {
+		if m.Member != nil {
+			for _, p := range m.Member.People {
+				defs[p.ID]++
+			}
+		}
+	}
 	for _, m := range st.Members {
 		if m.Member == nil || m.Member.Status != "active" {
 			continue
 		}
 		for _, p := range m.Member.People {
-			if ref := st.People[p.ID]; ref.Member != m {
+			if defs[p.ID] != 1 {
 				continue // a duplicate person id never gains trust
 			}
 			for _, fpr := range p.Keys {
