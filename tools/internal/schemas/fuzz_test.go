@@ -1,0 +1,72 @@
+package schemas
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
+)
+
+// FuzzValidateIssue: whatever parses as YAML is validated without a panic, and
+// every violation points at a real position in the file.
+func FuzzValidateIssue(f *testing.F) {
+	seeds, _ := filepath.Glob("../../../issues/*/*.yaml")
+	for _, p := range seeds {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("id: 1\nlist: [x]\n"))
+	set, err := Compiled()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := yamldoc.Parse("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		for _, fd := range set.Validate(Issue, doc) {
+			if fd.Rule != "schema" || fd.Line < 0 || fd.Message == "" {
+				t.Fatalf("bad finding %+v", fd)
+			}
+		}
+	})
+}
+
+func TestEveryExampleFileMatchesItsSchema(t *testing.T) {
+	set, err := Compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{
+		"../../../issues/*/*.yaml":         Issue,
+		"../../../members/*.yaml":          Member,
+		"../../../policy.yaml":             Policy,
+		"../../../roles/coordinators.yaml": Coordinators,
+		"../../../roles/tasks.yaml":        Tasks,
+		"../../../roles/ambassadors.yaml":  Ambassadors,
+	}
+	n := 0
+	for glob, kind := range kinds {
+		files, _ := filepath.Glob(glob)
+		for _, p := range files {
+			n++
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := yamldoc.Parse(p, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fd := range set.Validate(kind, doc) {
+				t.Errorf("%s:%d: %s", p, fd.Line, fd.Message)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d example files found", n)
+	}
+}
