@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
@@ -29,15 +30,21 @@ type Config struct {
 	Commits   int // signed commits on main after the root commit
 	PRCommits int // signed commits on branch "pr" on top of main
 	RSAEvery  int // every n-th person gets an RSA-3072 key instead of Ed25519 (0: none)
-	Now       time.Time
+	// UnsignedPR leaves the n-th commit of the pull request unsigned (1-based; 0: none),
+	// for tests that a bad commit deep in a long range is found.
+	UnsignedPR int
+	Now        time.Time
 }
 
 // Result names what was generated.
 type Result struct {
-	Dir          string
-	Root, Main   plumbing.Hash
-	PR           plumbing.Hash // zero without PR commits
-	Coordinators []string      // fingerprints (trust anchors for a full audit)
+	Repo       *git.Repository
+	Dir        string // "" for an in-memory repository
+	Root, Main plumbing.Hash
+	PR         plumbing.Hash // zero without PR commits
+	// UnsignedCommit is the commit left unsigned by Config.UnsignedPR.
+	UnsignedCommit plumbing.Hash
+	Coordinators   []string // fingerprints (trust anchors for a full audit)
 }
 
 type person struct {
@@ -47,7 +54,8 @@ type person struct {
 }
 
 // Generate builds the repository in dir (a new folder): the files of main's tip
-// in the working tree, and the history in .git.
+// in the working tree, and the history in .git. With dir "" the repository is
+// kept in memory (history only), for tests of scale.
 func Generate(dir string, cfg Config) (*Result, error) {
 	if cfg.Now.IsZero() {
 		return nil, fmt.Errorf("synth: Config.Now is required")
@@ -113,7 +121,13 @@ func Generate(dir string, cfg Config) (*Result, error) {
 		files[issues[i].path()] = issues[i].yaml(0)
 	}
 
-	repo, err := git.PlainInit(dir, false)
+	var repo *git.Repository
+	var err error
+	if dir == "" {
+		repo, err = git.Init(memory.NewStorage(), nil)
+	} else {
+		repo, err = git.PlainInit(dir, false)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +137,9 @@ func Generate(dir string, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Dir: dir, Coordinators: []string{coordinators[0].fpr, coordinators[1].fpr}}
+	res := &Result{Repo: repo, Dir: dir, Coordinators: []string{coordinators[0].fpr, coordinators[1].fpr}}
 	when := cfg.Now.Add(-time.Duration(cfg.Commits+cfg.PRCommits+10) * time.Minute)
-	commit := func(parent plumbing.Hash, who *person, msg string) (plumbing.Hash, error) {
+	commit := func(parent plumbing.Hash, who *person, msg string, unsigned bool) (plumbing.Hash, error) {
 		tree, err := tb.Write()
 		if err != nil {
 			return plumbing.ZeroHash, err
@@ -135,9 +149,13 @@ func Generate(dir string, cfg Config) (*Result, error) {
 			parents = []plumbing.Hash{parent}
 		}
 		when = when.Add(time.Minute)
-		return gitsign.Write(repo.Storer, gitsign.Commit{Tree: tree, Parents: parents, Name: who.id, Email: who.id + "@example.org", When: when, Message: msg, Signer: who.signer})
+		signer := who.signer
+		if unsigned {
+			signer = nil
+		}
+		return gitsign.Write(repo.Storer, gitsign.Commit{Tree: tree, Parents: parents, Name: who.id, Email: who.id + "@example.org", When: when, Message: msg, Signer: signer})
 	}
-	if res.Root, err = commit(plumbing.ZeroHash, coordinators[0], "Import the synthetic group\n"); err != nil {
+	if res.Root, err = commit(plumbing.ZeroHash, coordinators[0], "Import the synthetic group\n", false); err != nil {
 		return nil, err
 	}
 	head := res.Root
@@ -159,7 +177,7 @@ func Generate(dir string, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if head, err = commit(head, who, msg); err != nil {
+		if head, err = commit(head, who, msg, false); err != nil {
 			return nil, err
 		}
 	}
@@ -172,8 +190,11 @@ func Generate(dir string, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if head, err = commit(head, who, msg); err != nil {
+		if head, err = commit(head, who, msg, n == cfg.UnsignedPR); err != nil {
 			return nil, err
+		}
+		if n == cfg.UnsignedPR {
+			res.UnsignedCommit = head
 		}
 		res.PR = head
 	}
@@ -184,6 +205,9 @@ func Generate(dir string, cfg Config) (*Result, error) {
 	}
 	if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName("main"))); err != nil {
 		return nil, err
+	}
+	if dir == "" {
+		return res, nil
 	}
 	// The working tree holds the tip's files, so `validate` without --rev sees them too.
 	for p, content := range files {
