@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo test vet fmt-check
+.PHONY: all build demo test vet fmt-check screenshot
 
 all: build
 
@@ -11,8 +11,15 @@ build:
 	$(GO) build -o bin/embargo ./tools/cmd/embargo
 
 # The main job: build a signed clone of the bundled example, check it and two pull requests.
+# The public timeline of the demo goes to out/public (rewritten on every run).
 demo:
-	$(GO) run ./tools/cmd/embargo demo --repo . --now $(DEMO_NOW)
+	rm -rf out/public
+	$(GO) run ./tools/cmd/embargo demo --repo . --now $(DEMO_NOW) --out out/public
+
+# A screenshot of the demo's published page (needs Debian's chromium).
+screenshot: demo
+	bash tools/timeline-screenshot.sh out/public out/timeline.png
+	@echo "wrote out/timeline.png"
 
 # The test command (README, .ci/run): vet, gofmt, then every test.
 test: vet fmt-check

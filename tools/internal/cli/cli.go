@@ -33,7 +33,7 @@ Usage:
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
     embargo rules
-    embargo demo      [--dir DIR] [--now TIME]
+    embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
 
 Times are RFC 3339 with an offset, e.g. 2026-11-20T12:00:00Z.
 Exit status: 0 no errors (warnings allowed), 1 error findings, 2 could not run.

@@ -140,7 +140,8 @@ func TestStatementAcceptance(t *testing.T) {
 // request accepted, one refused for the right reasons.
 func TestDemo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
-	code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", dir, demoNow)
+	public := filepath.Join(t.TempDir(), "public")
+	code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", dir, demoNow, "--out", public)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -150,11 +151,28 @@ func TestDemo(t *testing.T) {
 		"error: sig.unauthorized: commit",
 		"greta-suse may not change this path; allowed: coordinators\n",
 		"error: embargo.max:",
+		"wrote 14 files to",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
 	}
+	// The embargoed issue of the example appears nowhere in the published files.
+	entries, _ := os.ReadDir(public)
+	if len(entries) == 0 {
+		t.Fatal("demo published nothing")
+	}
+	filepath.Walk(public, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			data, _ := os.ReadFile(p)
+			for _, secret := range []string{"EMB-2026-0004", "CVE-2026-91234", "ferrule", "Priya"} {
+				if strings.Contains(string(data), secret) {
+					t.Errorf("%s contains %q of the embargoed issue", p, secret)
+				}
+			}
+		}
+		return nil
+	})
 	// The demo repository is a real git repository: git itself reads it.
 	if git, err := exec.LookPath("git"); err == nil {
 		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
@@ -164,5 +182,36 @@ func TestDemo(t *testing.T) {
 		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {
 			t.Errorf("git fsck --strict: %v\n%s", err, out)
 		}
+	}
+}
+
+func TestTimelineCommand(t *testing.T) {
+	root := repoRoot(t)
+	out := filepath.Join(t.TempDir(), "public")
+	code, stdout, stderr := run("timeline", "--repo", root, demoNow, "--out", out)
+	if code != ExitOK || !strings.HasPrefix(stdout, "wrote 14 files to") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A second run into the same folder refuses rather than mixing old and new files.
+	code, _, stderr = run("timeline", "--repo", root, demoNow, "--out", out)
+	if code != ExitUsage || !strings.Contains(stderr, "not empty") {
+		t.Errorf("second run: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = run("timeline", "--repo", root)
+	if code != ExitUsage || !strings.Contains(stderr, "timeline needs --out") {
+		t.Errorf("no --out: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestTimelineRefusesBrokenRecords: records with errors are not published.
+func TestTimelineRefusesBrokenRecords(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "policy.yaml"), []byte("version: [\n"), 0o644)
+	code, _, stderr := run("timeline", "--repo", dir, demoNow, "--out", filepath.Join(dir, "out"))
+	if code != ExitFindings || !strings.Contains(stderr, "not publishing") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("output folder written despite errors")
 	}
 }

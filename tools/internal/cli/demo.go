@@ -17,6 +17,7 @@ func runDemo(e *env, args []string) error {
 	repo := fs.String("repo", ".", "the embargo repository holding the example data and its test keys")
 	dir := fs.String("dir", "", "where to build the demo repository (default: a new temporary folder)")
 	nowFlag := fs.String("now", "", "the demo's clock (RFC 3339); the Makefile pins it")
+	out := fs.String("out", "", "where to write the public timeline of the demo repository (default: DIR/public)")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -66,7 +67,17 @@ func runDemo(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "-> UNEXPECTED outcome for %s\n", pr.Branch)
 		}
 	}
-	fmt.Fprintf(e.stdout, "\nExplore it: cd %s && git log --show-signature --all\n", filepath.Clean(res.Dir))
+	if *out == "" {
+		*out = filepath.Join(res.Dir, "public")
+	}
+	fmt.Fprintf(e.stdout, "\n== embargo timeline --rev main --out %s\n", *out)
+	if err := runTimeline(e, []string{"--repo", res.Dir, "--rev", "main", nowArg, "--out", *out}); err != nil {
+		if !errors.Is(err, errFindings) {
+			return err
+		}
+		failed = true
+	}
+	fmt.Fprintf(e.stdout, "\nExplore it: cd %s && git log --all; open %s/index.html\n", filepath.Clean(res.Dir), *out)
 	if failed {
 		return errFindings
 	}

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/embargo-tool/embargo/tools/internal/author"
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
+)
+
+func init() { commands["fmt"] = runFmt }
+
+// runFmt lays YAML records out canonically (see author.Format). It prints the
+// files it rewrote, or with --check the files it would rewrite (exit 1). Files
+// it cannot format safely are reported on stderr and left alone (exit 1).
+func runFmt(e *env, args []string) error {
+	fs := newFlags(e, "fmt")
+	repo := fs.String("repo", ".", "the policy repository whose records to format when no FILE is given")
+	check := fs.Bool("check", false, "change nothing: list the files that are not formatted and exit 1 if there are any")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stderr)
+			fs.PrintDefaults()
+			return err
+		}
+		return usagef("run 'embargo fmt --help' for its flags", "%v", err)
+	}
+	files := fs.Args()
+	for _, f := range files {
+		if strings.HasPrefix(f, "-") {
+			return usagef("put flags before the file names: embargo fmt --check FILE...", "flag %q after a file name", f)
+		}
+	}
+	if len(files) == 0 {
+		if err := checkRepo(*repo); err != nil {
+			return err
+		}
+		rels, err := author.RepositoryYAML(*repo)
+		if err != nil {
+			return err
+		}
+		for _, r := range rels {
+			files = append(files, filepath.Join(*repo, filepath.FromSlash(r)))
+		}
+	}
+	failed := false
+	for _, path := range files {
+		changed, err := fmtFile(path, *check)
+		if err != nil {
+			var se *yamldoc.SyntaxError
+			if errors.As(err, &se) {
+				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", path, se.Line, se.Column, se.Msg)
+			} else {
+				fmt.Fprintf(e.stderr, "embargo: error: %s: %v\n", path, err)
+			}
+			failed = true
+			continue
+		}
+		if changed {
+			fmt.Fprintln(e.stdout, path)
+			failed = failed || *check
+		}
+	}
+	if failed {
+		if *check {
+			e.hintf("run 'embargo fmt' to format them, then 'git diff' to review")
+		}
+		return errFindings
+	}
+	return nil
+}
+
+// fmtFile formats one file; it reports whether the file is (or, with check,
+// would be) rewritten.
+func fmtFile(path string, check bool) (bool, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return false, fmt.Errorf("%v", errors.Unwrap(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return false, errors.New("not a regular file; left alone")
+	}
+	if fi.Size() > yamldoc.MaxFileSize {
+		return false, fmt.Errorf("larger than %d bytes; left alone", yamldoc.MaxFileSize)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, fmt.Errorf("%v", errors.Unwrap(err))
+	}
+	out, err := author.Format(path, data)
+	var se *yamldoc.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return false, se
+	case err != nil:
+		return false, fmt.Errorf("%v; left alone", err)
+	}
+	if string(out) == string(data) || check {
+		return string(out) != string(data), nil
+	}
+	return true, replaceFile(path, out, fi.Mode().Perm())
+}
+
+// replaceFile writes data to a temporary file beside path and renames it over
+// path, so an interrupted write never leaves half a record.
+func replaceFile(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

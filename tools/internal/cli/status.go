@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
+	"github.com/embargo-tool/embargo/tools/internal/status"
+)
+
+func init() { commands["status"] = runStatus }
+
+// runStatus lists what needs a person soon; exit 1 when something is overdue.
+func runStatus(e *env, args []string) error {
+	fs := newFlags(e, "status")
+	repo := fs.String("repo", ".", "the policy repository")
+	nowFlag := fs.String("now", "", "the time to report at (RFC 3339); default: now")
+	withinFlag := fs.String("within", "72h", "how far ahead to look: a Go duration (72h, 90m) or days (3d)")
+	format := fs.String("format", "text", "output format: text, json or markdown")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, status.Formats); err != nil {
+		return err
+	}
+	within, err := parseWithin(*withinFlag)
+	if err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	if err := checkRepo(*repo); err != nil {
+		return err
+	}
+	var out finding.List
+	st, err := state.Load(source.Dir{Root: *repo}, &out)
+	if err != nil {
+		return err
+	}
+	warnLoad(e, out.Sorted())
+	r := status.Compute(st, now, within)
+	if err := status.Write(e.stdout, *format, r); err != nil {
+		return err
+	}
+	if r.Overdue() {
+		return errFindings
+	}
+	return nil
+}
+
+// parseWithin reads a look-ahead window: a policy duration (3d) or a Go duration (72h, 1h30m).
+func parseWithin(s string) (time.Duration, error) {
+	d, err := records.ParseDuration(s)
+	if err != nil {
+		d, err = time.ParseDuration(s)
+	}
+	if err != nil || d < 0 {
+		return 0, usagef("write it like 72h, 3d or 90m", "--within %q is not a duration", s)
+	}
+	return d, nil
+}
+
+// warnLoad says on stderr that some files did not load, so a report built from
+// the rest is known to be partial.
+func warnLoad(e *env, fs []finding.Finding) {
+	files := map[string]bool{}
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			files[f.File] = true
+		}
+	}
+	if len(files) > 0 {
+		e.warnf("%d file(s) did not load and were left out", len(files))
+		e.hintf("run 'embargo validate' to see why")
+	}
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/timeline"
+)
+
+func init() { commands["timeline"] = runTimeline }
+
+// runTimeline writes the public record of every lifted embargo. It refuses to
+// publish from records with errors: a broken record might hide a status or a
+// date that decides whether something is still secret.
+func runTimeline(e *env, args []string) error {
+	fs := newFlags(e, "timeline")
+	repo := fs.String("repo", ".", "the policy repository")
+	rev := fs.String("rev", "", "publish from this git revision instead of the working tree")
+	nowFlag := fs.String("now", "", "the time to publish at (RFC 3339); default: now")
+	out := fs.String("out", "", "the folder to write (new or empty)")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("name the output folder: --out public/", "timeline needs --out")
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	if err := checkRepo(*repo); err != nil {
+		return err
+	}
+	var findings finding.List
+	st, err := validateAt(*repo, *rev, now, &findings)
+	if err != nil {
+		return err
+	}
+	if fsOut := findings.Sorted(); hasErrors(fsOut) {
+		if err := emit(e, "text", fsOut); err != nil && !errors.Is(err, errFindings) {
+			return err
+		}
+		fmt.Fprintln(e.stderr, "embargo: error: not publishing: the records have errors (above); fix them first")
+		return errFindings
+	}
+	files, err := timeline.Publish(st, now, *out)
+	var leak *timeline.LeakError
+	switch {
+	case errors.As(err, &leak):
+		fmt.Fprintf(e.stderr, "embargo: error: %v\n", err)
+		fmt.Fprintln(e.stderr, "embargo: hint: a public field quotes a private one; nothing was published")
+		return errFindings
+	case errors.Is(err, timeline.ErrNotEmpty):
+		return usagef("give a new or empty folder; old files would mix with the new ones", "%v", err)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d files to %s\n", len(files), *out)
+	return nil
+}
+
+func hasErrors(fs []finding.Finding) bool {
+	errs, _ := finding.Count(fs)
+	return errs > 0
+}
