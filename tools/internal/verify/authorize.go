@@ -63,6 +63,11 @@ func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
 	if !safePathRe.MatchString(ch.path) {
 		return "path has characters outside A-Z a-z 0-9 . _ / + @ - (look-alike or control characters); rename it"
 	}
+	for _, seg := range strings.Split(ch.path, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.EqualFold(seg, ".git") {
+			return fmt.Sprintf("path component %q is refused (git itself rejects such trees); rename it", seg)
+		}
+	}
 	if ch.to != nil {
 		switch ch.to.Mode {
 		case filemode.Regular, filemode.Executable:
@@ -72,6 +77,12 @@ func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
 			return "submodules are refused"
 		default:
 			return fmt.Sprintf("entry of mode %s is refused; only regular files are allowed", ch.to.Mode)
+		}
+		// The entry must be what the path names when the tree is walked
+		// folder by folder: an entry name holding "/" or a name listed twice
+		// in one tree (trees git itself rejects) would stand for another file.
+		if e, err := tree.FindEntry(ch.path); err != nil || e.Hash != ch.to.Hash || e.Mode != ch.to.Mode {
+			return "malformed tree: this entry is not what the path names (a file name holding \"/\", or a name listed twice); git rejects such trees"
 		}
 		if ch.from == nil {
 			if other := caseTwin(tree, ch.path); other != "" {
@@ -183,7 +194,53 @@ func (v *verifier) ownMember(t *Trust, signer string, ch change) (bool, string) 
 	if len(changed) > 0 {
 		return false, fmt.Sprintf("a member may not change its own %s; a coordinator must", strings.Join(changed, ", "))
 	}
+	if why := claimsOthers(t, m[1], before, after); why != "" {
+		return false, why
+	}
 	return true, ""
+}
+
+// claimsOthers refuses a member record that newly lists a person id or a key
+// fingerprint that another member's record lists at the base: that would take
+// over (or, as a duplicate, lock out) someone else's identity.
+func claimsOthers(t *Trust, member string, before, after records.Member) string {
+	had := map[string]bool{}
+	for _, p := range before.People {
+		had["id:"+p.ID] = true
+		for _, k := range p.Keys {
+			had["key:"+k] = true
+		}
+	}
+	for _, p := range after.People {
+		if !had["id:"+p.ID] {
+			if other := otherMemberListing(t, member, func(q records.Person) bool { return q.ID == p.ID }); other != "" {
+				return fmt.Sprintf("person id %s is already used in members/%s.yaml at the base; person ids are unique", p.ID, other)
+			}
+		}
+		for _, k := range p.Keys {
+			if !had["key:"+k] {
+				if other := otherMemberListing(t, member, func(q records.Person) bool { return slices.Contains(q.Keys, k) }); other != "" {
+					return fmt.Sprintf("key %s belongs to a person of members/%s.yaml at the base; a key belongs to one person", k, other)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// otherMemberListing returns the file name (without .yaml) of a member record
+// at the base, other than member's own, with a person matching match.
+func otherMemberListing(t *Trust, member string, match func(records.Person) bool) string {
+	for _, mf := range t.State.Members {
+		name := strings.TrimSuffix(path.Base(mf.Path), ".yaml")
+		if mf.Member == nil || name == member {
+			continue
+		}
+		if slices.ContainsFunc(mf.Member.People, match) {
+			return name
+		}
+	}
+	return ""
 }
 
 // keyOwner: a key file may be changed by the person who lists it, at the base or
@@ -200,6 +257,14 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, tree *object.Tre
 	member := t.MemberOf(signer)
 	if member == "" || ch.to == nil {
 		return false, ""
+	}
+	// A key file the base already has, or a key the base lists for someone,
+	// belongs to that person; only a new key may be added by its new owner.
+	if _, exists := t.State.Keys[fpr]; exists {
+		return false, fmt.Sprintf("key file %s exists at the base and is not %s's", fpr, signer)
+	}
+	if other := otherMemberListing(t, member, func(q records.Person) bool { return slices.Contains(q.Keys, fpr) }); other != "" {
+		return false, fmt.Sprintf("key %s belongs to a person of members/%s.yaml at the base", fpr, other)
 	}
 	e, err := tree.FindEntry("members/" + member + ".yaml")
 	if err != nil {
