@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo test vet fmt-check screenshot
+.PHONY: all build demo test vet fmt-check screenshot hooks
 
 all: build
 
@@ -31,3 +31,8 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# Run fmt --check and validate on staged records before every commit.
+hooks:
+	git config core.hooksPath tools/hooks
+	@echo "git hooks: tools/hooks (pre-commit runs embargo fmt --check and validate)"

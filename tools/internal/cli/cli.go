@@ -26,10 +26,18 @@ const (
 const usage = `embargo keeps a disclosure group's embargo records, members and roles honest.
 
 Usage:
-    embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github]
+    embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github|sarif|gitlab]
     embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
+    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--format text|json|markdown]
+    embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
+    embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
+                      [--person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)]
+    embargo fmt       [--repo DIR] [--check] [FILE...]
+    embargo export-keys --list L [--repo DIR] [--now TIME]
+    embargo export remail --list L --out DIR [--repo DIR] [--now TIME]
+    embargo export schleuder --list L --current FILE [--address LIST@HOST] [--repo DIR] [--now TIME]
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
     embargo rules

@@ -15,7 +15,7 @@ func runValidate(e *env, args []string) error {
 	repo := fs.String("repo", ".", "the policy repository")
 	rev := fs.String("rev", "", "read the files from this git revision instead of the working tree")
 	nowFlag := fs.String("now", "", "the time to check at (RFC 3339); default: now")
-	format := fs.String("format", "text", "output format: text, json or github")
+	format := fs.String("format", "text", "output format: text, json, github, sarif or gitlab")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}

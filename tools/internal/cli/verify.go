@@ -28,7 +28,7 @@ func (r *rangeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.base, "base", "", "the state the change is judged against (the target branch)")
 	fs.StringVar(&r.head, "head", "HEAD", "the tip of the change")
 	fs.StringVar(&r.now, "now", "", "the time to check at (RFC 3339); default: now")
-	fs.StringVar(&r.format, "format", "text", "output format: text, json or github")
+	fs.StringVar(&r.format, "format", "text", "output format: text, json, github, sarif or gitlab")
 	fs.BoolVar(&r.fastForward, "fast-forward", false, "require head to descend from base (a push to the main branch)")
 }
 

@@ -1,5 +1,6 @@
 // Package report renders findings: text for people, JSON as the canonical stream,
-// and GitHub Actions workflow commands for annotations. Findings arrive sorted.
+// GitHub Actions workflow commands for annotations, SARIF 2.1.0 for code-scanning
+// views and GitLab Code Quality JSON. Findings arrive sorted.
 package report
 
 import (
@@ -12,7 +13,7 @@ import (
 )
 
 // Formats lists the names Write accepts.
-var Formats = []string{"text", "json", "github"}
+var Formats = []string{"text", "json", "github", "sarif", "gitlab"}
 
 // Write renders fs in format to w.
 func Write(w io.Writer, format string, fs []finding.Finding) error {
@@ -23,6 +24,10 @@ func Write(w io.Writer, format string, fs []finding.Finding) error {
 		return JSON(w, fs)
 	case "github":
 		return GitHub(w, fs)
+	case "sarif":
+		return SARIF(w, fs)
+	case "gitlab":
+		return GitLab(w, fs)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }

@@ -1,0 +1,135 @@
+package status
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/records"
+)
+
+// Formats lists the names Write accepts.
+var Formats = []string{"text", "json", "markdown"}
+
+// Write renders r in format to w.
+func Write(w io.Writer, format string, r *Report) error {
+	switch format {
+	case "text":
+		return Text(w, r)
+	case "json":
+		return JSON(w, r)
+	case "markdown":
+		return Markdown(w, r)
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+// Text writes one line per item, `file:line: kind[, overdue]: message`, then a summary.
+func Text(w io.Writer, r *Report) error {
+	for _, it := range r.Items {
+		state := ""
+		if it.Overdue {
+			state = " (overdue)"
+		}
+		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s\n", it.File, it.Line, it.Kind, state, it.Message); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintln(w, summary(r))
+	return err
+}
+
+func summary(r *Report) string {
+	overdue := 0
+	for _, it := range r.Items {
+		if it.Overdue {
+			overdue++
+		}
+	}
+	items := "nothing needs attention"
+	switch n := len(r.Items); {
+	case n == 1:
+		items = "1 item"
+	case n > 1:
+		items = fmt.Sprintf("%d items", n)
+	}
+	return fmt.Sprintf("%s, %d overdue, at %s looking %s ahead (keys: %s)", items, overdue, stamp(r.Now), hours(r.Within), records.FormatDuration(KeyExpiryWindow))
+}
+
+// hours writes a window in whole hours ("72h"), or minutes when it has them.
+func hours(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return fmt.Sprintf("%dm", d/time.Minute)
+}
+
+type jsonItem struct {
+	Item
+	When string `json:"when,omitempty"`
+}
+
+// JSON writes {"now", "within", "overdue", "items": [...]}; an item's "when" is
+// RFC 3339 and absent when the item has no deadline.
+func JSON(w io.Writer, r *Report) error {
+	items := make([]jsonItem, 0, len(r.Items))
+	for _, it := range r.Items {
+		ji := jsonItem{Item: it}
+		if !it.When.IsZero() {
+			ji.When = stamp(it.When)
+		}
+		items = append(items, ji)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Now     string     `json:"now"`
+		Within  string     `json:"within"`
+		Overdue bool       `json:"overdue"`
+		Items   []jsonItem `json:"items"`
+	}{stamp(r.Now), hours(r.Within), r.Overdue(), items})
+}
+
+// Markdown writes a heading, a summary and one table per kind that has items,
+// for a CI job summary ($GITHUB_STEP_SUMMARY).
+func Markdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	b.WriteString("## Embargo status\n\n")
+	fmt.Fprintf(&b, "%s.\n", capitalize(summary(r)))
+	for _, k := range Kinds {
+		items := r.Of(k)
+		if len(items) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s (%d)\n\n", k.Title(), len(items))
+		b.WriteString("| State | Id | When | File | Details |\n|---|---|---|---|---|\n")
+		for _, it := range items {
+			st, when := "due", "—"
+			if it.Overdue {
+				st = "**overdue**"
+			}
+			if it.When.IsZero() {
+				st = "open"
+			} else {
+				when = stamp(it.When)
+			}
+			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s:%d` | %s |\n", st, cell(it.ID), when, cell(it.File), it.Line, cell(it.Message))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
