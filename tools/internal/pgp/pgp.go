@@ -85,6 +85,14 @@ const MinRSABits = 2048
 // deprecated RSA variants are refused; key flags must be present; unknown
 // critical notations are refused. Each call returns a fresh value.
 func Config(now time.Time) *packet.Config {
+	cfg := *strictConfig // the maps are shared read-only; only the clock differs
+	cfg.Time = func() time.Time { return now }
+	return &cfg
+}
+
+// strictConfig holds the fixed part of Config, built once: a check of thousands
+// of signatures would otherwise rebuild the same maps for each.
+var strictConfig = func() *packet.Config {
 	rejectHash := func() map[crypto.Hash]bool {
 		m := make(map[crypto.Hash]bool, len(weakHashes))
 		for h := range weakHashes {
@@ -97,7 +105,6 @@ func Config(now time.Time) *packet.Config {
 		rejectAlgo[a] = true
 	}
 	return &packet.Config{
-		Time:                        func() time.Time { return now },
 		DefaultHash:                 crypto.SHA256,
 		MinRSABits:                  MinRSABits,
 		RejectPublicKeyAlgorithms:   rejectAlgo,
@@ -110,4 +117,4 @@ func Config(now time.Time) *packet.Config {
 		InsecureAllowAllKeyFlagsWhenMissing:  false,
 		InsecureAllowUnauthenticatedMessages: false,
 	}
-}
+}()

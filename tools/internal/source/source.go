@@ -141,7 +141,9 @@ func OpenRepo(dir string) (*git.Repository, error) {
 		// a worktree or submodule .git file: let go-git resolve it
 		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
 	}
-	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	// A 32 MiB object cache (go-git's default is 96 MiB) keeps a long check within
+	// its memory budget; the checker keeps its own cache of the trees it needs.
+	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true})
 	repo, err := git.Open(st, osfs.New(root))
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)

@@ -89,11 +89,20 @@ var (
 // Load reads the state from src. Findings about files (syntax, schema, misplaced or
 // non-regular files) go to out; an error means the source could not be read at all.
 func Load(src source.Source, out *finding.List) (*State, error) {
+	return LoadParts(src, out, PolicyFile, "roles", "members", "issues")
+}
+
+// Trust names the parts of a state that say who may sign: everything but the
+// issues, so loading trust costs what the member list costs, not the archive.
+var Trust = []string{PolicyFile, "roles", "members"}
+
+// LoadParts is Load restricted to some top-level parts (files or folders).
+func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, error) {
 	set, err := schemas.Compiled()
 	if err != nil {
 		return nil, err
 	}
-	entries, err := src.List(PolicyFile, "roles", "members", "issues")
+	entries, err := src.List(parts...)
 	if err != nil {
 		return nil, fmt.Errorf("list files of %s: %w", src.Name(), err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/embargo-tool/embargo/tools/internal/access"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
@@ -23,8 +22,9 @@ import (
 
 // change is one path a commit adds, modifies or deletes.
 type change struct {
-	path     string
-	from, to *object.TreeEntry // nil when absent on that side
+	path      string
+	from, to  *entry // nil when absent on that side
+	malformed string // the new tree at path is one git would reject
 }
 
 var (
@@ -37,9 +37,10 @@ var (
 func (v *verifier) authorize(j *judgement, t *Trust, signer string) {
 	d, ok := v.diffs[j.c.Hash]
 	if !ok {
-		d.changes, d.tree, d.err = v.changes(j.c)
+		d.changes, d.err = v.changes(j.c)
 	}
-	changes, tree, err := d.changes, d.tree, d.err
+	d.root = j.c.Tree
+	changes, root, err := d.changes, d.root, d.err
 	if err != nil {
 		j.add("sig.invalid", "", "cannot read the commit's changes: "+err.Error())
 		return
@@ -48,18 +49,21 @@ func (v *verifier) authorize(j *judgement, t *Trust, signer string) {
 		return // the root commit signed by a trust anchor founds the repository
 	}
 	for _, ch := range changes {
-		if why := v.pathProblem(ch, tree); why != "" {
+		if why := v.pathProblem(ch, root); why != "" {
 			j.add("sig.unauthorized", ch.path, why)
 			continue
 		}
-		if why := v.allowed(t, signer, ch, tree); why != "" {
+		if why := v.allowed(t, signer, ch, root); why != "" {
 			j.add("sig.unauthorized", ch.path, why)
 		}
 	}
 }
 
 // pathProblem refuses paths and entries no rule should ever allow.
-func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
+func (v *verifier) pathProblem(ch change, root plumbing.Hash) string {
+	if ch.malformed != "" {
+		return "malformed tree: " + ch.malformed + "; git rejects such trees"
+	}
 	if !safePathRe.MatchString(ch.path) {
 		return "path has characters outside A-Z a-z 0-9 . _ / + @ - (look-alike or control characters); rename it"
 	}
@@ -78,14 +82,11 @@ func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
 		default:
 			return fmt.Sprintf("entry of mode %s is refused; only regular files are allowed", ch.to.Mode)
 		}
-		// The entry must be what the path names when the tree is walked
-		// folder by folder: an entry name holding "/" or a name listed twice
-		// in one tree (trees git itself rejects) would stand for another file.
-		if e, err := tree.FindEntry(ch.path); err != nil || e.Hash != ch.to.Hash || e.Mode != ch.to.Mode {
-			return "malformed tree: this entry is not what the path names (a file name holding \"/\", or a name listed twice); git rejects such trees"
-		}
+		// Trees git rejects (a name holding "/", a name listed twice, names out
+		// of order) never get this far: the tree parser reports them as
+		// malformed, so an entry is always what its path names.
 		if ch.from == nil {
-			if other := caseTwin(tree, ch.path); other != "" {
+			if other := v.caseTwin(root, ch.path); other != "" {
 				return fmt.Sprintf("path differs from %s only in letter case; on case-insensitive systems they collide", other)
 			}
 		}
@@ -94,16 +95,21 @@ func (v *verifier) pathProblem(ch change, tree *object.Tree) string {
 }
 
 // caseTwin returns a sibling of p whose name differs only in case.
-func caseTwin(tree *object.Tree, p string) string {
+func (v *verifier) caseTwin(root plumbing.Hash, p string) string {
 	dir, name := path.Split(p)
-	sub := tree
+	sub := root
 	if dir != "" {
-		var err error
-		if sub, err = tree.Tree(strings.TrimSuffix(dir, "/")); err != nil {
+		e, ok := v.trees.lookup(root, strings.TrimSuffix(dir, "/"))
+		if !ok || e.Mode != filemode.Dir {
 			return ""
 		}
+		sub = e.Hash
 	}
-	for _, e := range sub.Entries {
+	t, err := v.trees.tree(sub)
+	if err != nil {
+		return ""
+	}
+	for _, e := range t.entries {
 		if e.Name != name && strings.EqualFold(e.Name, name) {
 			return dir + e.Name
 		}
@@ -113,7 +119,7 @@ func caseTwin(tree *object.Tree, p string) string {
 
 // allowed returns "" when some access rule matching ch.path grants the signer the
 // change, or the reason it is refused (deny by default).
-func (v *verifier) allowed(t *Trust, signer string, ch change, tree *object.Tree) string {
+func (v *verifier) allowed(t *Trust, signer string, ch change, root plumbing.Hash) string {
 	var who []string
 	reasons := map[string]string{}
 	for _, rule := range t.State.Policy.Access {
@@ -121,7 +127,7 @@ func (v *verifier) allowed(t *Trust, signer string, ch change, tree *object.Tree
 			continue
 		}
 		for _, principal := range rule.Allow {
-			ok, why := v.grants(t, principal, signer, ch, tree)
+			ok, why := v.grants(t, principal, signer, ch, root)
 			if ok {
 				return ""
 			}
@@ -145,7 +151,7 @@ func (v *verifier) allowed(t *Trust, signer string, ch change, tree *object.Tree
 }
 
 // grants decides one principal of an access rule.
-func (v *verifier) grants(t *Trust, principal, signer string, ch change, tree *object.Tree) (bool, string) {
+func (v *verifier) grants(t *Trust, principal, signer string, ch change, root plumbing.Hash) (bool, string) {
 	switch {
 	case principal == "coordinators":
 		return t.IsCoordinator(signer), ""
@@ -154,7 +160,7 @@ func (v *verifier) grants(t *Trust, principal, signer string, ch change, tree *o
 	case principal == "own-member":
 		return v.ownMember(t, signer, ch)
 	case principal == "key-owner":
-		return v.keyOwner(t, signer, ch, tree)
+		return v.keyOwner(t, signer, ch, root)
 	case principal == "issue-team":
 		return v.issueTeam(t, signer, ch)
 	}
@@ -245,7 +251,7 @@ func otherMemberListing(t *Trust, member string, match func(records.Person) bool
 
 // keyOwner: a key file may be changed by the person who lists it, at the base or
 // in their own record as this commit leaves it (adding a new key of their own).
-func (v *verifier) keyOwner(t *Trust, signer string, ch change, tree *object.Tree) (bool, string) {
+func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Hash) (bool, string) {
 	m := keyFileRe.FindStringSubmatch(ch.path)
 	if m == nil {
 		return false, ""
@@ -266,8 +272,8 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, tree *object.Tre
 	if other := otherMemberListing(t, member, func(q records.Person) bool { return slices.Contains(q.Keys, fpr) }); other != "" {
 		return false, fmt.Sprintf("key %s belongs to a person of members/%s.yaml at the base", fpr, other)
 	}
-	e, err := tree.FindEntry("members/" + member + ".yaml")
-	if err != nil {
+	e, ok := v.trees.lookup(root, "members/"+member+".yaml")
+	if !ok {
 		return false, ""
 	}
 	var rec records.Member
@@ -292,14 +298,11 @@ func (v *verifier) issueTeam(t *Trust, signer string, ch change) (bool, string) 
 	if ch.to == nil {
 		return false, "only coordinators delete issue records; set status: withdrawn instead"
 	}
-	for _, is := range t.State.Issues {
-		if is.Path != ch.path {
-			continue
-		}
-		if is.Issue == nil {
+	if base, exists := t.Issue(ch.path); exists {
+		if base == nil {
 			return false, "the base's version of this record is invalid, so its team is unknown"
 		}
-		if is.Issue.Handler == signer || slices.Contains(is.Issue.ResponseTeam, signer) {
+		if base.Handler == signer || slices.Contains(base.ResponseTeam, signer) {
 			return true, ""
 		}
 		return false, fmt.Sprintf("%s is not the handler or on the response team of this issue at the base", signer)
@@ -340,20 +343,16 @@ func (v *verifier) decodeBlob(h plumbing.Hash, p string, into any) error {
 }
 
 // changes lists the paths commit c changes against its first parent (or against
-// nothing, for a root commit), and returns c's tree.
-func (v *verifier) changes(c *gitobj.Commit) ([]change, *object.Tree, error) {
-	tree, err := v.trees.tree(c.Tree)
-	if err != nil {
-		return nil, nil, fmt.Errorf("tree %s: %w", c.Tree, err)
-	}
+// nothing, for a root commit).
+func (v *verifier) changes(c *gitobj.Commit) ([]change, error) {
 	var parentTree plumbing.Hash
 	if len(c.Parents) > 0 {
+		var err error
 		if parentTree, err = v.treeOf(c.Parents[0]); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	chs, err := v.trees.diff(parentTree, c.Tree)
-	return chs, tree, err
+	return v.trees.diff(parentTree, c.Tree)
 }
 
 // treeOf returns the tree id of commit h, from the commits already parsed when it can.

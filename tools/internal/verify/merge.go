@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // checkMerge accepts a two-parent merge only when both parents are verified and
@@ -58,15 +57,8 @@ func (v *verifier) cleanMerge(base, ours, theirs, merged plumbing.Hash) (string,
 		sorted = append(sorted, p)
 	}
 	slices.Sort(sorted) // report the first problem path deterministically
-	trees := make([]*object.Tree, 4)
-	for i, h := range []plumbing.Hash{base, ours, theirs, merged} {
-		var err error
-		if trees[i], err = v.trees.tree(h); err != nil {
-			return "", "cannot read tree: " + err.Error()
-		}
-	}
 	for _, p := range sorted {
-		b, o, t, m := entryAt(trees[0], p), entryAt(trees[1], p), entryAt(trees[2], p), entryAt(trees[3], p)
+		b, o, t, m := v.entryAt(base, p), v.entryAt(ours, p), v.entryAt(theirs, p), v.entryAt(merged, p)
 		var want string
 		switch {
 		case o == t:
@@ -86,9 +78,9 @@ func (v *verifier) cleanMerge(base, ours, theirs, merged plumbing.Hash) (string,
 }
 
 // entryAt identifies the entry at p (mode and object id), or "" when absent.
-func entryAt(t *object.Tree, p string) string {
-	e, err := t.FindEntry(p)
-	if err != nil {
+func (v *verifier) entryAt(root plumbing.Hash, p string) string {
+	e, ok := v.trees.lookup(root, p)
+	if !ok {
 		return ""
 	}
 	return e.Mode.String() + " " + e.Hash.String()

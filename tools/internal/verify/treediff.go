@@ -1,38 +1,73 @@
 package verify
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// treeCache keeps decoded trees: consecutive commits share almost all of them,
+// entry is one entry of a git tree object.
+type entry struct {
+	Name string
+	Mode filemode.FileMode
+	Hash plumbing.Hash
+}
+
+// rawTree is a tree object parsed by hand: one allocation for all names, and
+// the checks git's fsck makes on names and order, so a hand-made tree cannot
+// make one path mean two things.
+type rawTree struct {
+	entries   []entry
+	malformed string // why git would reject this tree, or ""
+	badName   string // the entry the problem is at
+}
+
+// treeCache keeps parsed trees: consecutive commits share almost all of them,
 // so a long range reads each folder once instead of once per commit.
 type treeCache struct {
 	repo *git.Repository
 	mu   sync.Mutex
-	m    map[plumbing.Hash]*object.Tree
+	m    map[plumbing.Hash]*rawTree
 }
 
-const treeCacheSize = 8192
+const treeCacheSize = 256 // bounded: the working set of a range is a few folders
 
 func newTreeCache(repo *git.Repository) *treeCache {
-	return &treeCache{repo: repo, m: map[plumbing.Hash]*object.Tree{}}
+	return &treeCache{repo: repo, m: map[plumbing.Hash]*rawTree{}}
 }
 
-func (tc *treeCache) tree(h plumbing.Hash) (*object.Tree, error) {
+func (tc *treeCache) tree(h plumbing.Hash) (*rawTree, error) {
+	if h.IsZero() {
+		return &rawTree{}, nil
+	}
 	tc.mu.Lock()
 	t, ok := tc.m[h]
 	tc.mu.Unlock()
 	if ok {
 		return t, nil
 	}
-	t, err := tc.repo.TreeObject(h)
+	obj, err := tc.repo.Storer.EncodedObject(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("tree %s: %w", h, err)
+	}
+	r, err := obj.Reader()
 	if err != nil {
 		return nil, err
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil {
+		return nil, err
+	}
+	if t, err = parseTree(data); err != nil {
+		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
 	tc.mu.Lock()
 	if len(tc.m) >= treeCacheSize {
@@ -43,65 +78,163 @@ func (tc *treeCache) tree(h plumbing.Hash) (*object.Tree, error) {
 	return t, nil
 }
 
+// parseTree reads "<octal mode> <name>\x00<20-byte id>" entries.
+func parseTree(data []byte) (*rawTree, error) {
+	names := string(data) // one copy; names are substrings of it
+	t := &rawTree{}
+	for i := 0; i < len(data); {
+		sp := bytes.IndexByte(data[i:], ' ')
+		if sp < 0 {
+			return nil, fmt.Errorf("truncated tree entry")
+		}
+		mode, err := strconv.ParseUint(names[i:i+sp], 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("bad mode %q", names[i:i+sp])
+		}
+		nameStart := i + sp + 1
+		nul := bytes.IndexByte(data[nameStart:], 0)
+		if nul < 0 || nameStart+nul+1+20 > len(data) {
+			return nil, fmt.Errorf("truncated tree entry")
+		}
+		e := entry{Name: names[nameStart : nameStart+nul], Mode: filemode.FileMode(mode)}
+		copy(e.Hash[:], data[nameStart+nul+1:])
+		i = nameStart + nul + 1 + 20
+		if t.malformed == "" {
+			t.check(e)
+		}
+		t.entries = append(t.entries, e)
+	}
+	return t, nil
+}
+
+// check records the first problem git's fsck would report.
+func (t *rawTree) check(e entry) {
+	switch {
+	case e.Name == "" || e.Name == "." || e.Name == ".." || strings.EqualFold(e.Name, ".git"):
+		t.malformed = fmt.Sprintf("entry name %q is not allowed", e.Name)
+	case strings.ContainsAny(e.Name, "/\x00"):
+		t.malformed = "a file name holding \"/\""
+	case len(t.entries) > 0:
+		prev := t.entries[len(t.entries)-1]
+		switch c := strings.Compare(sortKey(prev), sortKey(e)); {
+		case prev.Name == e.Name:
+			t.malformed = "a name listed twice"
+		case c > 0:
+			t.malformed = "entries out of git's order"
+		}
+	}
+	if t.malformed != "" {
+		t.badName = e.Name
+	}
+}
+
+// sortKey is git's tree order: folders compare as if their name ended in '/'.
+func sortKey(e entry) string {
+	if e.Mode == filemode.Dir {
+		return e.Name + "/"
+	}
+	return e.Name
+}
+
+// find returns the entry called name.
+func (t *rawTree) find(name string) (entry, bool) {
+	for _, e := range t.entries {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+// lookup walks path p from the root tree, folder by folder.
+func (tc *treeCache) lookup(root plumbing.Hash, p string) (entry, bool) {
+	cur := root
+	parts := strings.Split(p, "/")
+	for i, seg := range parts {
+		t, err := tc.tree(cur)
+		if err != nil {
+			return entry{}, false
+		}
+		e, ok := t.find(seg)
+		if !ok {
+			return entry{}, false
+		}
+		if i == len(parts)-1 {
+			return e, true
+		}
+		if e.Mode != filemode.Dir {
+			return entry{}, false
+		}
+		cur = e.Hash
+	}
+	return entry{}, false
+}
+
 // diff lists the file paths that differ between two trees (from may be zero for
-// "nothing"), descending only into folders whose ids differ.
+// "nothing"), descending only into folders whose ids differ. A malformed tree
+// on the new side is reported as a change carrying the reason.
 func (tc *treeCache) diff(from, to plumbing.Hash) ([]change, error) {
 	var out []change
 	err := tc.diffInto(&out, "", from, to)
 	return out, err
 }
 
-func (tc *treeCache) entries(h plumbing.Hash) ([]object.TreeEntry, error) {
-	if h.IsZero() {
-		return nil, nil
-	}
-	t, err := tc.tree(h)
-	if err != nil {
-		return nil, err
-	}
-	return t.Entries, nil
-}
-
 func (tc *treeCache) diffInto(out *[]change, prefix string, from, to plumbing.Hash) error {
 	if from == to {
 		return nil
 	}
-	a, err := tc.entries(from)
+	a, err := tc.tree(from)
 	if err != nil {
 		return err
 	}
-	b, err := tc.entries(to)
+	b, err := tc.tree(to)
 	if err != nil {
 		return err
 	}
-	byName := map[string]*object.TreeEntry{}
-	for i := range a {
-		byName[a[i].Name] = &a[i]
+	if b.malformed != "" {
+		*out = append(*out, change{path: prefix + b.badName, malformed: b.malformed})
+		return nil
 	}
-	seen := map[string]bool{}
-	for i := range b {
-		e := &b[i]
-		seen[e.Name] = true
-		if err := tc.entryDiff(out, prefix+e.Name, byName[e.Name], e); err != nil {
-			return err
+	// Both sides are sorted in git's order: merge them in one pass.
+	i, j := 0, 0
+	for i < len(a.entries) || j < len(b.entries) {
+		var x, y *entry
+		switch {
+		case j == len(b.entries):
+			x = &a.entries[i]
+			i++
+		case i == len(a.entries):
+			y = &b.entries[j]
+			j++
+		case a.entries[i].Name == b.entries[j].Name:
+			x, y = &a.entries[i], &b.entries[j]
+			i, j = i+1, j+1
+		case sortKey(a.entries[i]) < sortKey(b.entries[j]):
+			x = &a.entries[i]
+			i++
+		default:
+			y = &b.entries[j]
+			j++
 		}
-	}
-	for i := range a {
-		if !seen[a[i].Name] {
-			if err := tc.entryDiff(out, prefix+a[i].Name, &a[i], nil); err != nil {
-				return err
-			}
+		name := ""
+		if x != nil {
+			name = x.Name
+		} else {
+			name = y.Name
+		}
+		if err := tc.entryDiff(out, prefix+name, x, y); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 // entryDiff compares one name on both sides; folders recurse, anything else is a file change.
-func (tc *treeCache) entryDiff(out *[]change, p string, from, to *object.TreeEntry) error {
+func (tc *treeCache) entryDiff(out *[]change, p string, from, to *entry) error {
 	if from != nil && to != nil && from.Hash == to.Hash && from.Mode == to.Mode {
 		return nil
 	}
-	isDir := func(e *object.TreeEntry) bool { return e != nil && e.Mode == filemode.Dir }
+	isDir := func(e *entry) bool { return e != nil && e.Mode == filemode.Dir }
 	var fromDir, toDir plumbing.Hash
 	if isDir(from) {
 		fromDir = from.Hash
@@ -114,12 +247,17 @@ func (tc *treeCache) entryDiff(out *[]change, p string, from, to *object.TreeEnt
 			return err
 		}
 	}
+	// Copies, so a change does not keep its whole tree alive.
 	ch := change{path: p}
 	if from != nil && !isDir(from) {
-		ch.from = from
+		e := *from
+		e.Name = strings.Clone(e.Name)
+		ch.from = &e
 	}
 	if to != nil && !isDir(to) {
-		ch.to = to
+		e := *to
+		e.Name = strings.Clone(e.Name)
+		ch.to = &e
 	}
 	if ch.from != nil || ch.to != nil {
 		*out = append(*out, ch)

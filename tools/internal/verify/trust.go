@@ -1,15 +1,20 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
 // Trust is what one repository state says about who may sign: the keys of active
@@ -17,7 +22,9 @@ import (
 // always read from git objects of a state the change is judged against, never from
 // the change itself or the working tree.
 type Trust struct {
-	State   *state.State
+	State   *state.State // policy, roles and members; issues are read on demand
+	tree    *source.Tree
+	issues  map[string]*records.Issue // by path, read from tree on demand
 	Keys    []*pgp.Key        // keys of people of active members, and merger keys
 	Owner   map[string]string // fingerprint -> person id
 	Mergers map[string]bool   // fingerprints named in policy.yaml mergers
@@ -28,11 +35,50 @@ type Trust struct {
 // TrustFromTree loads the trust of one commit tree.
 func TrustFromTree(tree *object.Tree, desc string) (*Trust, error) {
 	var ignored finding.List // the state's own findings are validate's business
-	st, err := state.Load(&source.Tree{Tree: tree, Desc: desc}, &ignored)
+	src := &source.Tree{Tree: tree, Desc: desc}
+	st, err := state.LoadParts(src, &ignored, state.Trust...)
 	if err != nil {
 		return nil, err
 	}
-	return trustFromState(st), nil
+	t := trustFromState(st)
+	t.tree = src
+	return t, nil
+}
+
+// Issue returns the record at path p in this state, or nil when there is none
+// or it is invalid (strict reading: YAML syntax, schema, then decoding).
+func (t *Trust) Issue(p string) (rec *records.Issue, exists bool) {
+	if rec, ok := t.issues[p]; ok {
+		return rec, true
+	}
+	if t.tree == nil {
+		return nil, false
+	}
+	data, err := t.tree.Read(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	if t.issues == nil {
+		t.issues = map[string]*records.Issue{}
+	}
+	t.issues[p] = nil // invalid until proven otherwise
+	if err != nil {
+		return nil, true
+	}
+	doc, err := yamldoc.Parse(p, data)
+	if err != nil {
+		return nil, true
+	}
+	set, err := schemas.Compiled()
+	if err != nil || len(set.Validate(schemas.Issue, doc)) > 0 {
+		return nil, true
+	}
+	rec = new(records.Issue)
+	if doc.Root.Decode(rec) != nil {
+		return nil, true
+	}
+	t.issues[p] = rec
+	return rec, true
 }
 
 func trustFromState(st *state.State) *Trust {

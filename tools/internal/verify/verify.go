@@ -7,13 +7,10 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
@@ -31,28 +28,26 @@ type Options struct {
 // Range verifies every commit of base..head against the trust of base.
 // Findings describe refused commits; an error means the check could not run.
 func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
-	commits, descends, err := walkRange(repo.Storer, base, head)
+	// Trust first, so signatures can be checked while the walk goes on.
+	trust, err := baseTrust(repo, base)
 	if f, ok := asFinding(err); ok {
 		return []finding.Finding{f}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	pool := newSigPool(opt.Now, func(*gitobj.Commit) *Trust { return trust })
+	commits, descends, err := walkRange(repo.Storer, base, head, pool.submit)
+	if err != nil {
+		pool.wait(nil)
+		if f, ok := asFinding(err); ok {
+			return []finding.Finding{f}, nil
+		}
+		return nil, err
+	}
 	var out []finding.Finding
 	if opt.FastForward && !descends {
 		out = append(out, rangeFinding(head, fmt.Sprintf("head %s does not descend from %s: the history was rewritten; restore the verified history instead of force-pushing", short(head), short(base))))
-	}
-	baseCommit, err := repo.CommitObject(base)
-	if err != nil {
-		return nil, fmt.Errorf("read base %s: %w", short(base), err)
-	}
-	baseTree, err := baseCommit.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read base tree: %w", err)
-	}
-	trust, err := TrustFromTree(baseTree, "base "+short(base))
-	if err != nil {
-		return nil, err
 	}
 	v := newVerifier(repo, opt.Now)
 	inRange := map[plumbing.Hash]bool{}
@@ -62,7 +57,7 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	}
 	// Commits outside the range are base history: verified when they landed.
 	v.verified = func(h plumbing.Hash) bool { return !inRange[h] || v.ok[h] }
-	sigs := v.overlap(commits, func(*gitobj.Commit) *Trust { return trust })
+	sigs := v.readChanges(commits, pool)
 	for i, c := range commits {
 		out = append(out, v.judge(c, trust, sigs[i])...)
 	}
@@ -106,7 +101,11 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	for i, c := range commits {
 		index[c] = i
 	}
-	sigs := v.overlap(commits, func(c *gitobj.Commit) *Trust { return trusts[index[c]] })
+	pool := newSigPool(opt.Now, func(c *gitobj.Commit) *Trust { return trusts[index[c]] })
+	for _, c := range commits {
+		pool.submit(c)
+	}
+	sigs := v.readChanges(commits, pool)
 	var out []finding.Finding
 	for i, c := range commits {
 		out = append(out, v.judge(c, trusts[i], sigs[i])...)
@@ -129,60 +128,23 @@ func newVerifier(repo *git.Repository, now time.Time) *verifier {
 	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: newTreeCache(repo), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
 }
 
-// overlap verifies signatures on worker goroutines while this goroutine reads
-// the commits' changes from git (which is not safe for concurrent use), so the
-// two costs overlap instead of adding up.
-func (v *verifier) overlap(commits []*gitobj.Commit, trustOf func(*gitobj.Commit) *Trust) []sigResult {
-	done := make(chan []sigResult, 1)
-	go func() { done <- v.checkSignatures(commits, trustOf) }()
+// readChanges reads what each commit changes (go-git, this goroutine) while
+// the pool verifies signatures, then returns the signature results.
+func (v *verifier) readChanges(commits []*gitobj.Commit, pool *sigPool) []sigResult {
 	for _, c := range commits {
 		if len(c.Parents) <= 1 && c.SigType == gitobj.SigOpenPGP {
-			chs, tree, err := v.changes(c)
-			v.diffs[c.Hash] = diffResult{chs, tree, err}
+			chs, err := v.changes(c)
+			v.diffs[c.Hash] = diffResult{changes: chs, err: err}
 		}
 	}
-	return <-done
+	return pool.wait(commits)
 }
 
 // diffResult is what a commit changes, read ahead of judging it.
 type diffResult struct {
 	changes []change
-	tree    *object.Tree
+	root    plumbing.Hash // the commit's tree
 	err     error
-}
-
-// sigResult is the outcome of checking one commit's signature.
-type sigResult struct {
-	sig *pgp.Signature
-	err error
-}
-
-// checkSignatures verifies the signatures on all cores; the results keep the
-// commits' order, so output stays deterministic.
-func (v *verifier) checkSignatures(commits []*gitobj.Commit, trustOf func(*gitobj.Commit) *Trust) []sigResult {
-	res := make([]sigResult, len(commits))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c := commits[i]
-				if c.SigType != gitobj.SigOpenPGP {
-					continue
-				}
-				sig, err := pgp.VerifyDetached(trustOf(c).Keys, c.Payload, c.Signature, v.now)
-				res[i] = sigResult{sig, err}
-			}
-		}()
-	}
-	for i := range commits {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return res
 }
 
 // judge turns one commit's signature result and changes into findings.
@@ -270,6 +232,20 @@ func rangeFinding(h plumbing.Hash, msg string) finding.Finding {
 	return finding.Finding{Rule: "sig.range", Severity: finding.Error, Commit: h.String(), Message: msg}
 }
 
+// baseTrust loads the trust of the base commit; a base that cannot be read is
+// a range problem (a shallow clone), reported as such.
+func baseTrust(repo *git.Repository, base plumbing.Hash) (*Trust, error) {
+	baseCommit, err := repo.CommitObject(base)
+	if err != nil {
+		return nil, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
+	}
+	baseTree, err := baseCommit.Tree()
+	if err != nil {
+		return nil, &rangeError{fmt.Sprintf("tree of base %s cannot be read (%v); fetch the full history", short(base), err)}
+	}
+	return TrustFromTree(baseTree, "base "+short(base))
+}
+
 // trustOf loads (and caches) the trust of commit h's state. States that share their
 // policy, roles and members trees share one Trust.
 func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, error) {
@@ -277,13 +253,13 @@ func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, er
 	if err != nil {
 		return nil, err
 	}
-	tree, err := v.trees.tree(th)
-	if err != nil {
-		return nil, fmt.Errorf("tree of %s: %w", short(h), err)
-	}
-	key := trustKey(tree)
+	key := v.trustKey(th)
 	if t, ok := cache[key]; ok {
 		return t, nil
+	}
+	tree, err := v.repo.TreeObject(th)
+	if err != nil {
+		return nil, fmt.Errorf("tree of %s: %w", short(h), err)
 	}
 	t, err := TrustFromTree(tree, "commit "+short(h))
 	if err != nil {
@@ -293,10 +269,10 @@ func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, er
 	return t, nil
 }
 
-func trustKey(tree *object.Tree) string {
+func (v *verifier) trustKey(root plumbing.Hash) string {
 	key := ""
 	for _, name := range []string{"policy.yaml", "roles", "members"} {
-		if e, err := tree.FindEntry(name); err == nil {
+		if e, ok := v.trees.lookup(root, name); ok {
 			key += e.Hash.String()
 		}
 		key += "/"

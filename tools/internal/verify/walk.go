@@ -47,7 +47,9 @@ func readCommit(s storer.EncodedObjectStorer, h plumbing.Hash) (*gitobj.Commit, 
 // ancestry as uninteresting in commit-time order, like git rev-list, and stops
 // once only uninteresting commits are left, so the cost follows the size of the
 // range, not of the history. Forged commit times can only make it check more.
-func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash) (commits []*gitobj.Commit, descends bool, err error) {
+// Each commit picked as interesting is passed to pick at once (it may still turn
+// out to be base history when a later commit paints it; that costs only work).
+func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func(*gitobj.Commit)) (commits []*gitobj.Commit, descends bool, err error) {
 	w := &walker{s: s, seen: map[plumbing.Hash]*node{}, base: base}
 	if err := w.push(base, true); err != nil {
 		return nil, false, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
@@ -76,6 +78,7 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash) (commits 
 		}
 		if !n.uninteresting {
 			picked = append(picked, n)
+			pick(n.c)
 		}
 		if len(picked) > MaxCommits {
 			return nil, false, &rangeError{fmt.Sprintf("the range holds more than %d commits; verify it in parts", MaxCommits)}
