@@ -90,7 +90,8 @@ func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now tim
 		return []finding.Finding{{Rule: "sig.range", Severity: finding.Error,
 			Message: err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
 	}
-	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward})
+	reopen := func() (*git.Repository, error) { return source.OpenRepo(r.repo) }
+	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward, Reopen: reopen})
 }
 
 func parseTrust(s string) ([]string, error) {

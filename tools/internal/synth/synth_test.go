@@ -1,9 +1,14 @@
 package synth_test
 
 import (
+	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5"
+
+	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/synth"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
@@ -38,5 +43,30 @@ func TestGenerateIsValidAndVerifies(t *testing.T) {
 	fs, err := verify.Audit(res.Repo, res.PR, res.Coordinators, verify.Options{Now: now})
 	if err != nil || len(fs) != 0 {
 		t.Fatalf("audit: %v %+v", err, fs)
+	}
+}
+
+// TestSecondHandleGivesSameFindings: reading changes on a second repository
+// handle (the CLI's fast path) finds exactly what the single handle finds.
+func TestSecondHandleGivesSameFindings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "repo")
+	res, err := synth.Generate(dir, synth.Config{Seed: 3, Members: 4, Issues: 40, Commits: 2, PRCommits: 300, UnsignedPR: 150, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := source.OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := verify.Range(repo, res.Main, res.PR, verify.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := verify.Range(repo, res.Main, res.PR, verify.Options{Now: now, Reopen: func() (*git.Repository, error) { return source.OpenRepo(dir) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one) != 1 || !reflect.DeepEqual(one, two) {
+		t.Fatalf("single handle: %+v\nsecond handle: %+v", one, two)
 	}
 }

@@ -25,9 +25,9 @@ type Trust struct {
 	State   *state.State // policy, roles and members; issues are read on demand
 	tree    *source.Tree
 	issues  map[string]*records.Issue // by path, read from tree on demand
-	Keys    []*pgp.Key        // keys of people of active members, and merger keys
-	Owner   map[string]string // fingerprint -> person id
-	Mergers map[string]bool   // fingerprints named in policy.yaml mergers
+	Keys    []*pgp.Key                // keys of people of active members, and merger keys
+	Owner   map[string]string         // fingerprint -> person id
+	Mergers map[string]bool           // fingerprints named in policy.yaml mergers
 	// Broken says why this state cannot authorize anything (fail closed), or "".
 	Broken string
 }

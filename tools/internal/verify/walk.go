@@ -49,7 +49,7 @@ func readCommit(s storer.EncodedObjectStorer, h plumbing.Hash) (*gitobj.Commit, 
 // range, not of the history. Forged commit times can only make it check more.
 // Each commit picked as interesting is passed to pick at once (it may still turn
 // out to be base history when a later commit paints it; that costs only work).
-func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func(*gitobj.Commit)) (commits []*gitobj.Commit, descends bool, err error) {
+func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func(c *gitobj.Commit, parentTree plumbing.Hash)) (commits []*gitobj.Commit, descends bool, err error) {
 	w := &walker{s: s, seen: map[plumbing.Hash]*node{}, base: base}
 	if err := w.push(base, true); err != nil {
 		return nil, false, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
@@ -78,7 +78,13 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func
 		}
 		if !n.uninteresting {
 			picked = append(picked, n)
-			pick(n.c)
+			var parentTree plumbing.Hash // known once the parents are read, just above
+			if len(n.c.Parents) > 0 {
+				if pn := w.seen[n.c.Parents[0]]; pn != nil {
+					parentTree = pn.c.Tree
+				}
+			}
+			pick(n.c, parentTree)
 		}
 		if len(picked) > MaxCommits {
 			return nil, false, &rangeError{fmt.Sprintf("the range holds more than %d commits; verify it in parts", MaxCommits)}
