@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo test vet fmt-check screenshot hooks
+.PHONY: all build demo test vet fmt-check screenshot hooks bench bench-go fuzz
 
 all: build
 
@@ -36,3 +36,23 @@ fmt-check:
 hooks:
 	git config core.hooksPath tools/hooks
 	@echo "git hooks: tools/hooks (pre-commit runs embargo fmt --check and validate)"
+
+# The scale targets side by side (BENCHMARKS.md): about ten minutes; needs gpg,
+# git, node/npm (for ajv-cli) and /usr/bin/time.
+bench:
+	bash tools/bench/bench.sh
+
+# Go benchmarks of the hot paths.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify
+
+# Every fuzz target for FUZZTIME each (default 60s); crashers land in testdata/fuzz.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tools/internal/yamldoc
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateIssue$$' -fuzztime $(FUZZTIME) ./tools/internal/schemas
+	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyDetached$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCommit$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
+	$(GO) test -run '^$$' -fuzz '^FuzzPublishNoLeak$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline
+	$(GO) test -run '^$$' -fuzz '^FuzzFormat$$' -fuzztime $(FUZZTIME) ./tools/internal/author

@@ -130,62 +130,55 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 		jobs = append(jobs, job{e, kind})
 	}
 
-	// Read sequentially (git object storage is not safe for concurrent use), then
-	// parse and validate in parallel; results go back into slots, so the order
-	// stays deterministic.
-	type result struct {
-		file File
-		kind string
-		data []byte
-		ok   bool
-		key  *KeyFile
-	}
+	// A fixed pool of workers parses, validates and decodes; each worker's stack
+	// grows once for the deep YAML and schema code instead of once per file.
+	// Results go back into slots, so the order stays deterministic. Git object
+	// storage is not safe for concurrent use: from a git tree the files are read
+	// first, in order; from the working tree each worker reads its own.
 	results := make([]result, len(jobs))
 	for i, j := range jobs {
 		results[i] = result{file: File{Path: j.entry.Path}, kind: j.kind}
-		data, err := src.Read(j.entry.Path)
-		if err != nil {
-			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: j.entry.Path, Line: 1, Column: 1,
-				Message: "cannot read file: " + err.Error()})
-			if j.kind == "key" {
-				results[i].key = &KeyFile{Path: j.entry.Path, Err: err}
-			}
-			continue
-		}
-		results[i].data = data
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range results {
-		r := &results[i]
-		if r.data == nil {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			data := r.data
-			r.data = nil
+	_, concurrentReads := src.(source.Dir)
+	read := func(r *result) bool {
+		data, err := src.Read(r.file.Path)
+		if err != nil {
+			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: 1, Column: 1,
+				Message: "cannot read file: " + err.Error()})
 			if r.kind == "key" {
-				k, err := pgp.ParseKeyFile(data)
-				r.key = &KeyFile{Path: r.file.Path, Key: k, Err: err}
-				return
+				r.key = &KeyFile{Path: r.file.Path, Err: err}
 			}
-			doc, err := yamldoc.Parse(r.file.Path, data)
-			if err != nil {
-				se := err.(*yamldoc.SyntaxError)
-				out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
-				return
+			return false
+		}
+		r.data = data
+		return true
+	}
+	if !concurrentReads {
+		for i := range results {
+			if !read(&results[i]) {
+				results[i].skip = true
 			}
-			r.file.Doc = doc
-			if fs := set.Validate(r.kind, doc); len(fs) > 0 {
-				out.AddAll(fs)
-				return
+		}
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := &results[i]
+				if r.skip || (concurrentReads && !read(r)) {
+					continue
+				}
+				parseOne(r, set, out)
 			}
-			r.ok = true
 		}()
 	}
+	for i := range results {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 
 	for _, r := range results {
@@ -202,63 +195,90 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			}
 			continue
 		}
-		if err := decodeInto(st, r.kind, &f, r.ok); err != nil {
+		if r.err != nil {
 			out.Add(finding.Finding{Rule: "schema", Severity: finding.Error, File: f.Path, Line: 1, Column: 1,
-				Message: "cannot decode record: " + err.Error()})
+				Message: "cannot decode record: " + r.err.Error()})
 		}
+		st.add(r.kind, &f, r.rec)
 	}
 	st.index()
 	return st, nil
 }
 
-func decodeInto(st *State, kind string, f *File, ok bool) error {
+// result is one file on its way through the layers.
+type result struct {
+	file File
+	kind string
+	data []byte
+	skip bool
+	key  *KeyFile
+	rec  any // the typed record; nil when a layer failed
+	err  error
+}
+
+// parseOne runs the layers on one file: key parsing, or YAML syntax, schema and
+// decoding into the record type of its kind.
+func parseOne(r *result, set *schemas.Set, out *finding.List) {
+	data := r.data
+	r.data = nil
+	if r.kind == "key" {
+		k, err := pgp.ParseKeyFile(data)
+		r.key = &KeyFile{Path: r.file.Path, Key: k, Err: err}
+		return
+	}
+	doc, err := yamldoc.Parse(r.file.Path, data)
+	if err != nil {
+		se := err.(*yamldoc.SyntaxError)
+		out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+		return
+	}
+	r.file.Doc = doc
+	if fs := set.Validate(r.kind, doc); len(fs) > 0 {
+		out.AddAll(fs)
+		return
+	}
+	var rec any
+	switch r.kind {
+	case schemas.Policy:
+		rec = new(records.Policy)
+	case schemas.Coordinators:
+		rec = new(records.Coordinators)
+	case schemas.Tasks:
+		rec = new(records.Tasks)
+	case schemas.Ambassadors:
+		rec = new(records.Ambassadors)
+	case schemas.Member:
+		rec = new(records.Member)
+	case schemas.Issue:
+		rec = new(records.Issue)
+	}
+	if r.err = doc.Root.Decode(rec); r.err == nil {
+		r.rec = rec
+	}
+}
+
+// add files one loaded file into the state; rec is nil when it failed a layer.
+func (st *State) add(kind string, f *File, rec any) {
 	switch kind {
 	case schemas.Policy:
 		st.PolicyDoc = f
-		if ok {
-			st.Policy = new(records.Policy)
-			return f.Doc.Root.Decode(st.Policy)
-		}
+		st.Policy, _ = rec.(*records.Policy)
 	case schemas.Coordinators:
 		st.RoleDocs[f.Path] = f
-		if ok {
-			st.Coordinators = new(records.Coordinators)
-			return f.Doc.Root.Decode(st.Coordinators)
-		}
+		st.Coordinators, _ = rec.(*records.Coordinators)
 	case schemas.Tasks:
 		st.RoleDocs[f.Path] = f
-		if ok {
-			st.Tasks = new(records.Tasks)
-			return f.Doc.Root.Decode(st.Tasks)
-		}
+		st.Tasks, _ = rec.(*records.Tasks)
 	case schemas.Ambassadors:
 		st.RoleDocs[f.Path] = f
-		if ok {
-			st.Ambassadors = new(records.Ambassadors)
-			return f.Doc.Root.Decode(st.Ambassadors)
-		}
+		st.Ambassadors, _ = rec.(*records.Ambassadors)
 	case schemas.Member:
-		m := &MemberFile{File: *f}
-		if ok {
-			m.Member = new(records.Member)
-			if err := f.Doc.Root.Decode(m.Member); err != nil {
-				m.Member = nil
-				return err
-			}
-		}
-		st.Members = append(st.Members, m)
+		m, _ := rec.(*records.Member)
+		st.Members = append(st.Members, &MemberFile{File: *f, Member: m})
 	case schemas.Issue:
-		is := &IssueFile{File: *f}
-		if ok {
-			is.Issue = new(records.Issue)
-			if err := f.Doc.Root.Decode(is.Issue); err != nil {
-				is.Issue = nil
-				return err
-			}
-		}
-		st.Issues = append(st.Issues, is)
+		is, _ := rec.(*records.Issue)
+		st.Issues = append(st.Issues, &IssueFile{File: *f, Issue: is})
 	}
-	return nil
 }
 
 // index builds the lookup maps; the first definition of a duplicate id wins
