@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/source"
@@ -21,27 +23,7 @@ var demoNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 // copyExample copies the bundled example's records into a fresh folder.
 func copyExample(t testing.TB) string {
 	t.Helper()
-	root, dst := repoRoot(t), t.TempDir()
-	for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
-		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if fi.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return exampledata.Copy(t)
 }
 
 func loadState(t testing.TB, dir string) *state.State {

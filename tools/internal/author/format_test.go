@@ -8,22 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 // exampleYAML lists every YAML file of the bundled example.

@@ -7,33 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 )
 
 // copyRecords copies the bundled example's records into a fresh folder.
 func copyRecords(t *testing.T) string {
 	t.Helper()
-	root, dst := repoRoot(t), t.TempDir()
-	for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
-		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if fi.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return exampledata.Copy(t)
 }
 
 // TestNewIssueCLI: the new record lands in the right folder with the next id,

@@ -9,23 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 )
 
 const demoNow = "--now=2026-11-20T12:00:00Z"
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Fatal("no go.mod above the test")
-	}
+	return exampledata.Root(t)
 }
 
 func run(args ...string) (code int, stdout, stderr string) {

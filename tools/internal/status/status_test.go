@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -20,17 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 func load(t testing.TB, dir string) *state.State {
@@ -237,27 +229,7 @@ func TestJSONShape(t *testing.T) {
 
 func copyExample(t testing.TB) string {
 	t.Helper()
-	root, dst := repoRoot(t), t.TempDir()
-	for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
-		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if fi.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return exampledata.Copy(t)
 }
 
 func edit(t testing.TB, dir, rel string, f func(string) string) {

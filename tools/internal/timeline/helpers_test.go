@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -30,46 +32,13 @@ const embargoedFile = "issues/2026/EMB-2026-0004.yaml"
 // repoRoot finds the module root, where the bundled example lives.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 // copyExample copies the bundled example's data into a fresh folder.
 func copyExample(t testing.TB) string {
 	t.Helper()
-	root, dst := repoRoot(t), t.TempDir()
-	for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
-		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if fi.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return exampledata.Copy(t)
 }
 
 // replaceIn edits a copied file; it fails when old is not there, so a case cannot

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
@@ -28,46 +30,13 @@ var demoNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 // repoRoot finds the module root, where the bundled example lives.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 // copyExample copies the bundled example's data into a fresh folder.
 func copyExample(t testing.TB) string {
 	t.Helper()
-	root, dst := repoRoot(t), t.TempDir()
-	for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
-		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			if fi.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
+	return exampledata.Copy(t)
 }
 
 // check loads dir and runs every rule at now.

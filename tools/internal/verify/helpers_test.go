@@ -33,6 +33,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
@@ -443,20 +444,7 @@ func exampleData(t testing.TB) map[string]string {
 // repoRoot finds the module root, where the bundled example lives.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 // newFixture makes a repository with git.PlainInit in a temporary folder and

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
 
@@ -17,17 +19,7 @@ import (
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
+	return exampledata.Root(t)
 }
 
 // TestActionlint lints every workflow.
