@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -61,12 +60,16 @@ func (tc *treeCache) tree(h plumbing.Hash) (*rawTree, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(r)
+	// Read straight into one string of the right size: the names are
+	// substrings of it, so a tree costs two allocations, not one per entry.
+	var buf strings.Builder
+	buf.Grow(int(obj.Size()))
+	_, err = io.Copy(&buf, r)
 	r.Close()
 	if err != nil {
 		return nil, err
 	}
-	if t, err = parseTree(data); err != nil {
+	if t, err = parseTree(buf.String()); err != nil {
 		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
 	tc.mu.Lock()
@@ -79,24 +82,23 @@ func (tc *treeCache) tree(h plumbing.Hash) (*rawTree, error) {
 }
 
 // parseTree reads "<octal mode> <name>\x00<20-byte id>" entries.
-func parseTree(data []byte) (*rawTree, error) {
-	names := string(data) // one copy; names are substrings of it
-	t := &rawTree{}
+func parseTree(data string) (*rawTree, error) {
+	t := &rawTree{entries: make([]entry, 0, strings.Count(data, "\x00"))}
 	for i := 0; i < len(data); {
-		sp := bytes.IndexByte(data[i:], ' ')
+		sp := strings.IndexByte(data[i:], ' ')
 		if sp < 0 {
 			return nil, fmt.Errorf("truncated tree entry")
 		}
-		mode, err := strconv.ParseUint(names[i:i+sp], 8, 32)
+		mode, err := strconv.ParseUint(data[i:i+sp], 8, 32)
 		if err != nil {
-			return nil, fmt.Errorf("bad mode %q", names[i:i+sp])
+			return nil, fmt.Errorf("bad mode %q", data[i:i+sp])
 		}
 		nameStart := i + sp + 1
-		nul := bytes.IndexByte(data[nameStart:], 0)
+		nul := strings.IndexByte(data[nameStart:], 0)
 		if nul < 0 || nameStart+nul+1+20 > len(data) {
 			return nil, fmt.Errorf("truncated tree entry")
 		}
-		e := entry{Name: names[nameStart : nameStart+nul], Mode: filemode.FileMode(mode)}
+		e := entry{Name: data[nameStart : nameStart+nul], Mode: filemode.FileMode(mode)}
 		copy(e.Hash[:], data[nameStart+nul+1:])
 		i = nameStart + nul + 1 + 20
 		if t.malformed == "" {

@@ -28,6 +28,10 @@ type Options struct {
 	Reopen func() (*git.Repository, error)
 }
 
+// secondHandleAfter is the range length from which reading changes on a second
+// repository handle (Options.Reopen) starts.
+const secondHandleAfter = 256
+
 // Range verifies every commit of base..head against the trust of base.
 // Findings describe refused commits; an error means the check could not run.
 func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
@@ -40,14 +44,17 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 		return nil, err
 	}
 	pool := newSigPool(opt.Now, func(*gitobj.Commit) *Trust { return trust })
+	// A second handle pays off only for long ranges: opening one reads the
+	// whole pack index, so it starts once the walk has seen that the range is long.
 	var differ *diffWorker
-	if opt.Reopen != nil {
-		if second, err := opt.Reopen(); err == nil {
-			differ = startDiffWorker(second)
-		}
-	}
+	picked := 0
 	commits, descends, err := walkRange(repo.Storer, base, head, func(c *gitobj.Commit, parentTree plumbing.Hash) {
 		pool.submit(c)
+		if picked++; picked == secondHandleAfter && opt.Reopen != nil {
+			if second, err := opt.Reopen(); err == nil {
+				differ = startDiffWorker(second)
+			}
+		}
 		differ.submit(c, parentTree)
 	})
 	if err != nil {
