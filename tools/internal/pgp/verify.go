@@ -157,6 +157,9 @@ func verifyWith(c candidate, sig *packet.Signature, raw, payload []byte, now tim
 	if err != nil {
 		return nil, libraryError(err)
 	}
+	if err := hashTagMatches(vsig, payload); err != nil {
+		return nil, err
+	}
 	if signer != e || vsig == nil || vsig.IssuerKeyId == nil || *vsig.IssuerKeyId != c.pub.KeyId {
 		return nil, fmt.Errorf("%w: signature verified against an unexpected key", ErrBadSignature)
 	}
@@ -235,4 +238,20 @@ func libraryError(err error) error {
 		return fmt.Errorf("%w: %v", ErrWeak, err)
 	}
 	return fmt.Errorf("%w: signature does not verify: %v", ErrBadSignature, err)
+}
+
+// hashTagMatches checks the two digest bytes a signature carries in the clear.
+// The library skips them for v4 signatures (go-crypto#107), so a copy with
+// other bytes there would verify here while gpg calls it BAD; refuse it, so
+// that one signature has one byte form.
+func hashTagMatches(sig *packet.Signature, payload []byte) error {
+	h, err := sig.PrepareVerify()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	h.Write(payload)
+	if err := packet.VerifyHashTag(h, sig); err != nil {
+		return fmt.Errorf("%w: the signature's hash tag does not match the signed bytes", ErrBadSignature)
+	}
+	return nil
 }
