@@ -96,7 +96,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "embargo: hint: run 'embargo --help' for the list of commands\n")
 		return ExitUsage
 	}
-	err := cmd(&env{ctx: ctx, stdout: stdout, stderr: stderr}, args[1:])
+	err := runSafely(cmd, &env{ctx: ctx, stdout: stdout, stderr: stderr}, args[1:])
 	var ue *usageError
 	switch {
 	case err == nil:
@@ -115,6 +115,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "embargo: error: %v\n", err)
 		return ExitUsage
 	}
+}
+
+// runSafely turns a panic anywhere below into an error (exit 2): the check
+// fails closed with a message instead of a stack trace.
+func runSafely(cmd command, e *env, args []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v; nothing was passed — please report this with the command line", r)
+		}
+	}()
+	return cmd(e, args)
 }
 
 func suggest(name string) string {

@@ -179,6 +179,10 @@ func (v *verifier) judge(c *gitobj.Commit, t *Trust, sr sigResult) []finding.Fin
 	case sr.err != nil:
 		rule, why := classify(sr.err)
 		j.add(rule, "", why)
+	case sr.sig == nil:
+		// Every signed commit is checked before it is judged; if one was not,
+		// refuse rather than pass it.
+		j.add("sig.invalid", "", "the signature was not checked (internal error); run the check again")
 	}
 	if len(j.out) > 0 {
 		return j.out
