@@ -2,7 +2,6 @@ package cli
 
 import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
-	"github.com/embargo-tool/embargo/tools/internal/report"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
@@ -20,18 +19,7 @@ func runCheck(e *env, args []string) error {
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
-	if err := checkFormat(r.format, report.Formats); err != nil {
-		return err
-	}
-	now, err := parseNow(r.now)
-	if err != nil {
-		return err
-	}
-	repo, err := openRepo(r.repo)
-	if err != nil {
-		return err
-	}
-	head, err := resolve(repo, "--head", r.head)
+	repo, head, now, err := r.open()
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,27 @@ func (r *rangeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&r.fastForward, "fast-forward", false, "require head to descend from base (a push to the main branch)")
 }
 
+// open validates the shared flags, opens the repository and resolves --head,
+// in that order, so a bad flag is refused before any I/O.
+func (r *rangeFlags) open() (*git.Repository, plumbing.Hash, time.Time, error) {
+	if err := checkFormat(r.format, report.Formats); err != nil {
+		return nil, plumbing.ZeroHash, time.Time{}, err
+	}
+	now, err := parseNow(r.now)
+	if err != nil {
+		return nil, plumbing.ZeroHash, time.Time{}, err
+	}
+	repo, err := openRepo(r.repo)
+	if err != nil {
+		return nil, plumbing.ZeroHash, time.Time{}, err
+	}
+	head, err := resolve(repo, "--head", r.head)
+	if err != nil {
+		return nil, plumbing.ZeroHash, time.Time{}, err
+	}
+	return repo, head, now, nil
+}
+
 func runVerify(e *env, args []string) error {
 	fs := newFlags(e, "verify")
 	var r rangeFlags
@@ -56,18 +77,7 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFormat(r.format, report.Formats); err != nil {
-		return err
-	}
-	now, err := parseNow(r.now)
-	if err != nil {
-		return err
-	}
-	repo, err := openRepo(r.repo)
-	if err != nil {
-		return err
-	}
-	head, err := resolve(repo, "--head", r.head)
+	repo, head, now, err := r.open()
 	if err != nil {
 		return err
 	}
