@@ -5,7 +5,9 @@
 package state
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"runtime"
@@ -346,4 +348,26 @@ func IssuePathParts(p string) (year, id string, ok bool) {
 		return "", strings.TrimSuffix(path.Base(p), ".yaml"), false
 	}
 	return m[1], m[2], true
+}
+
+// Issue reads one issue record from src through the same layers as Load (YAML
+// syntax, schema, decoding). exists is false when there is no such file; rec is
+// nil when the file exists but fails a layer.
+func Issue(src source.Source, p string) (rec *records.Issue, exists bool) {
+	data, err := src.Read(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	if err != nil {
+		return nil, true
+	}
+	set, err := schemas.Compiled()
+	if err != nil {
+		return nil, true
+	}
+	r := result{file: File{Path: p}, kind: schemas.Issue, data: data}
+	var ignored finding.List // the findings are validate's business
+	parseOne(&r, set, &ignored)
+	rec, _ = r.rec.(*records.Issue)
+	return rec, true
 }

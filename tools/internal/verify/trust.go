@@ -1,9 +1,7 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -11,10 +9,8 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
-	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
-	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
 // Trust is what one repository state says about who may sign: the keys of active
@@ -54,28 +50,12 @@ func (t *Trust) Issue(p string) (rec *records.Issue, exists bool) {
 	if t.tree == nil {
 		return nil, false
 	}
-	data, err := t.tree.Read(p)
-	if errors.Is(err, fs.ErrNotExist) {
+	rec, exists = state.Issue(t.tree, p)
+	if !exists {
 		return nil, false
 	}
 	if t.issues == nil {
 		t.issues = map[string]*records.Issue{}
-	}
-	t.issues[p] = nil // invalid until proven otherwise
-	if err != nil {
-		return nil, true
-	}
-	doc, err := yamldoc.Parse(p, data)
-	if err != nil {
-		return nil, true
-	}
-	set, err := schemas.Compiled()
-	if err != nil || len(set.Validate(schemas.Issue, doc)) > 0 {
-		return nil, true
-	}
-	rec = new(records.Issue)
-	if doc.Root.Decode(rec) != nil {
-		return nil, true
 	}
 	t.issues[p] = rec
 	return rec, true
