@@ -2,20 +2,14 @@ package records
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
-)
-
-var (
-	offsetRe   = regexp.MustCompile(`(Z|[+-][0-9]{2}:[0-9]{2})$`)
-	durationRe = regexp.MustCompile(`^([1-9][0-9]{0,5})([dhm])$`)
 )
 
 // ParseTime parses an RFC 3339 timestamp. ok is false when the offset is missing
 // (the timestamp is then still parsed, as UTC, so later rules can go on).
 func ParseTime(s string) (t time.Time, hasOffset bool, err error) {
-	if offsetRe.MatchString(s) {
+	if hasZoneOffset(s) {
 		t, err = time.Parse(time.RFC3339, s)
 		return t, true, err
 	}
@@ -28,14 +22,53 @@ func ParseTime(s string) (t time.Time, hasOffset bool, err error) {
 }
 
 // ParseDuration parses a policy duration: a whole number of days, hours or minutes ("14d", "36h", "90m").
+// The number has no leading zero, and the duration is at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
-	m := durationRe.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("%q is not a duration like 14d, 36h or 90m", s)
+	bad := fmt.Errorf("%q is not a duration like 14d, 36h or 90m", s)
+	if len(s) < 2 || len(s) > 8 || s[0] == '0' || !digits(s[:len(s)-1]) {
+		return 0, bad
 	}
-	n, _ := strconv.Atoi(m[1])
-	unit := map[string]time.Duration{"d": 24 * time.Hour, "h": time.Hour, "m": time.Minute}[m[2]]
+	n, _ := strconv.Atoi(s[:len(s)-1])
+	var unit time.Duration
+	switch s[len(s)-1] {
+	case 'd':
+		unit = 24 * time.Hour
+	case 'h':
+		unit = time.Hour
+	case 'm':
+		unit = time.Minute
+	default:
+		return 0, bad
+	}
+	if time.Duration(n) > MaxDuration/unit {
+		return 0, fmt.Errorf("%q is longer than %s; no policy limit is that long", s, FormatDuration(MaxDuration))
+	}
 	return time.Duration(n) * unit, nil
+}
+
+// MaxDuration bounds policy durations well inside time.Duration's range.
+const MaxDuration = 100 * 365 * 24 * time.Hour
+
+// hasZoneOffset reports whether s ends in Z or in an offset such as +02:00.
+// (Plain string checks: every timestamp of every record passes through here.)
+func hasZoneOffset(s string) bool {
+	if len(s) > 0 && s[len(s)-1] == 'Z' {
+		return true
+	}
+	if len(s) < 6 {
+		return false
+	}
+	o := s[len(s)-6:]
+	return (o[0] == '+' || o[0] == '-') && digits(o[1:3]) && o[3] == ':' && digits(o[4:])
+}
+
+func digits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // FormatDuration writes d in the largest whole policy unit ("14d", "36h").

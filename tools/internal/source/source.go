@@ -94,23 +94,7 @@ func (d Dir) List(tops ...string) ([]Entry, error) {
 
 // Read implements Source.
 func (d Dir) Read(p string) ([]byte, error) {
-	full := filepath.Join(d.Root, filepath.FromSlash(p))
-	fi, err := os.Lstat(full)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file: %w", p, fs.ErrNotExist)
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes: %w", p, fi.Size(), ErrTooLarge)
-	}
-	f, err := os.Open(full)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readBounded(f, p)
+	return readRegular(filepath.Join(d.Root, filepath.FromSlash(p)), p)
 }
 
 // Tree reads the files of one git tree.

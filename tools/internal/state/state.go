@@ -10,11 +10,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/parallel"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/schemas"
@@ -31,11 +31,36 @@ const (
 	KeysDir          = "members/keys"
 )
 
-// File is one loaded YAML file. Doc is nil when the syntax failed; the typed record
-// (in the wrapping struct) is nil when the schema failed.
+// File is one loaded YAML file. Doc() is nil when the syntax failed; the typed
+// record (in the wrapping struct) is nil when the schema failed.
 type File struct {
 	Path string
-	Doc  *yamldoc.Doc
+	doc  *docRef
+}
+
+// docRef holds a file's node tree, or the text to build it again. The tree of an
+// issue weighs about fifteen times its text and only files with a finding need
+// positions, so issue trees are dropped once decoded and rebuilt on demand: that
+// keeps 10,000 records from filling the heap the garbage collector must scan.
+type docRef struct {
+	once sync.Once
+	text []byte // set when doc was dropped
+	doc  *yamldoc.Doc
+}
+
+// Doc returns the file's parsed document, or nil when its syntax failed.
+func (f *File) Doc() *yamldoc.Doc {
+	if f.doc == nil {
+		return nil
+	}
+	f.doc.once.Do(func() {
+		if f.doc.doc == nil {
+			// The text parsed once already; parsing is deterministic.
+			f.doc.doc, _ = yamldoc.Parse(f.Path, f.doc.text)
+			f.doc.text = nil
+		}
+	})
+	return f.doc.doc
 }
 
 // IssueFile is one issue record.
@@ -132,9 +157,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 		jobs = append(jobs, job{e, kind})
 	}
 
-	// A fixed pool of workers parses, validates and decodes; each worker's stack
-	// grows once for the deep YAML and schema code instead of once per file.
-	// Results go back into slots, so the order stays deterministic. Git object
+	// Every core parses, validates and decodes; results go back into slots, so the order stays deterministic. Git object
 	// storage is not safe for concurrent use: from a git tree the files are read
 	// first, in order; from the working tree each worker reads its own.
 	results := make([]result, len(jobs))
@@ -162,26 +185,13 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			}
 		}
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := &results[i]
-				if r.skip || (concurrentReads && !read(r)) {
-					continue
-				}
-				parseOne(r, set, out)
-			}
-		}()
-	}
-	for i := range results {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(results), func(i int) {
+		r := &results[i]
+		if r.skip || (concurrentReads && !read(r)) {
+			return
+		}
+		parseOne(r, set, out)
+	})
 
 	for _, r := range results {
 		f := r.file
@@ -191,7 +201,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			}
 			continue
 		}
-		if f.Doc == nil {
+		if f.doc == nil {
 			if r.kind == schemas.Policy {
 				st.PolicyDoc = &f
 			}
@@ -234,7 +244,7 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
 		return
 	}
-	r.file.Doc = doc
+	r.file.doc = &docRef{doc: doc}
 	if fs := set.Validate(r.kind, doc); len(fs) > 0 {
 		out.AddAll(fs)
 		return
@@ -256,6 +266,9 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 	}
 	if r.err = doc.Root.Decode(rec); r.err == nil {
 		r.rec = rec
+	}
+	if r.kind == schemas.Issue && r.err == nil {
+		r.file.doc = &docRef{text: data}
 	}
 }
 

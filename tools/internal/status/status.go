@@ -144,10 +144,11 @@ func sortItems(items []Item) {
 
 // lineOf returns the line of the value at ptr in f, or 1.
 func lineOf(f *state.File, ptr string) int {
-	if f.Doc == nil {
+	doc := f.Doc()
+	if doc == nil {
 		return 1
 	}
-	line, _ := f.Doc.Pos(ptr)
+	line, _ := doc.Pos(ptr)
 	return line
 }
 
@@ -320,7 +321,7 @@ func (c *computer) acceptances() {
 		}
 		for i, p := range m.People {
 			ptr := fmt.Sprintf("/people/%d", i)
-			idLine, _ := mf.Doc.KeyPos(ptr + "/id")
+			idLine, _ := mf.Doc().KeyPos(ptr + "/id")
 			accLine := lineOf(&mf.File, ptr+"/acceptance")
 			it := Item{Kind: AcceptanceMissing, ID: p.ID, Member: m.ID, Person: p.ID, File: mf.Path}
 			switch {

@@ -278,11 +278,12 @@ func describe(f *state.IssueFile, published bool) string {
 // lenientIssue decodes what it can of a record that failed its schema, so its
 // strings are guarded too.
 func lenientIssue(f *state.IssueFile) *records.Issue {
-	if f.Doc == nil || f.Doc.Root == nil {
+	doc := f.Doc()
+	if doc == nil || doc.Root == nil {
 		return nil
 	}
 	is := new(records.Issue)
-	_ = f.Doc.Root.Decode(is) // a type error still fills the fields it could
+	_ = doc.Root.Decode(is) // a type error still fills the fields it could
 	return is
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/parallel"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
@@ -34,9 +35,15 @@ func (c *checker) issues() {
 		} else {
 			ids[is.ID] = f.Path
 		}
-		c.issueRefs(isf)
-		c.issueDates(isf)
 	}
+	// The rules of one record read the shared state but never write it, so
+	// records are checked on every core; findings are sorted before output.
+	parallel.For(len(c.st.Issues), func(i int) {
+		if isf := c.st.Issues[i]; isf.Issue != nil {
+			c.issueRefs(isf)
+			c.issueDates(isf)
+		}
+	})
 }
 
 func idYear(id string) string {

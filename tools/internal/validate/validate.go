@@ -30,8 +30,8 @@ type checker struct {
 // add reports a finding at the value of the JSON pointer ptr in f.
 func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
 	line, col := 1, 1
-	if f.Doc != nil {
-		line, col = f.Doc.Pos(ptr)
+	if doc := f.Doc(); doc != nil {
+		line, col = doc.Pos(ptr)
 	}
 	c.out.Add(finding.Finding{Rule: rule, Severity: sev, File: f.Path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
@@ -39,8 +39,8 @@ func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, for
 // addKey reports at the key of ptr (for fields that are there but wrong as a whole).
 func (c *checker) addKey(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
 	line, col := 1, 1
-	if f.Doc != nil {
-		line, col = f.Doc.KeyPos(ptr)
+	if doc := f.Doc(); doc != nil {
+		line, col = doc.KeyPos(ptr)
 	}
 	c.out.Add(finding.Finding{Rule: rule, Severity: sev, File: f.Path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
