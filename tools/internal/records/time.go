@@ -24,9 +24,9 @@ func ParseTime(s string) (t time.Time, hasOffset bool, err error) {
 // ParseDuration parses a policy duration: a whole number of days, hours or minutes ("14d", "36h", "90m").
 // The number has no leading zero, and the duration is at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%q is not a duration like 14d, 36h or 90m", s)
+	bad := func() error { return fmt.Errorf("%q is not a duration like 14d, 36h or 90m", s) }
 	if len(s) < 2 || len(s) > 8 || s[0] == '0' || !digits(s[:len(s)-1]) {
-		return 0, bad
+		return 0, bad()
 	}
 	n, _ := strconv.Atoi(s[:len(s)-1])
 	var unit time.Duration
@@ -38,7 +38,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	case 'm':
 		unit = time.Minute
 	default:
-		return 0, bad
+		return 0, bad()
 	}
 	if time.Duration(n) > MaxDuration/unit {
 		return 0, fmt.Errorf("%q is longer than %s; no policy limit is that long", s, FormatDuration(MaxDuration))

@@ -27,7 +27,7 @@ func FuzzValidateIssue(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, fd := range set.Validate(Issue, doc) {
+		for _, fd := range set.Validate(Issue, doc, doc.Value()) {
 			if fd.Rule != "schema" || fd.Line < 0 || fd.Message == "" {
 				t.Fatalf("bad finding %+v", fd)
 			}
@@ -61,7 +61,7 @@ func TestEveryExampleFileMatchesItsSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, fd := range set.Validate(kind, doc) {
+			for _, fd := range set.Validate(kind, doc, doc.Value()) {
 				t.Errorf("%s:%d: %s", p, fd.Line, fd.Message)
 			}
 		}

@@ -3,6 +3,8 @@
 package schemas
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -57,14 +59,29 @@ func compile() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs := map[string]map[string]any{}
 	for _, n := range names {
-		f, err := schema.Files.Open(n)
+		data, err := fs.ReadFile(schema.Files, n)
 		if err != nil {
 			return nil, err
 		}
-		err = c.AddResource(schema.BaseURL+n, f)
-		f.Close()
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", n, err)
+		}
+		docs[n] = doc
+	}
+	defs, _ := docs["defs.schema.json"]["$defs"].(map[string]any)
+	inlineDefs(docs["defs.schema.json"], defs) // flatten chains (member_id -> id) first
+	for _, n := range names {
+		if n != "defs.schema.json" {
+			inlineDefs(docs[n], defs)
+		}
+		flat, err := json.Marshal(docs[n])
 		if err != nil {
+			return nil, err
+		}
+		if err := c.AddResource(schema.BaseURL+n, bytes.NewReader(flat)); err != nil {
 			return nil, fmt.Errorf("schema %s: %w", n, err)
 		}
 	}
@@ -79,14 +96,15 @@ func compile() (*Set, error) {
 	return s, nil
 }
 
-// Validate checks doc against the schema of kind and returns one finding per violation.
-func (s *Set) Validate(kind string, doc *yamldoc.Doc) []finding.Finding {
+// Validate checks doc, whose value (doc.Value()) is v, against the schema of kind
+// and returns one finding per violation.
+func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {
 	sch, ok := s.byKind[kind]
 	if !ok {
 		return []finding.Finding{{Rule: "schema", Severity: finding.Error, File: doc.File, Line: 1, Column: 1,
 			Message: fmt.Sprintf("no schema for file kind %q", kind)}}
 	}
-	err := sch.Validate(doc.Value())
+	err := sch.Validate(v)
 	if err == nil {
 		return nil
 	}

@@ -245,31 +245,38 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		return
 	}
 	r.file.doc = &docRef{doc: doc}
-	if fs := set.Validate(r.kind, doc); len(fs) > 0 {
+	value := doc.Value()
+	if fs := set.Validate(r.kind, doc, value); len(fs) > 0 {
 		out.AddAll(fs)
 		return
 	}
-	var rec any
-	switch r.kind {
-	case schemas.Policy:
-		rec = new(records.Policy)
-	case schemas.Coordinators:
-		rec = new(records.Coordinators)
-	case schemas.Tasks:
-		rec = new(records.Tasks)
-	case schemas.Ambassadors:
-		rec = new(records.Ambassadors)
-	case schemas.Member:
-		rec = new(records.Member)
-	case schemas.Issue:
-		rec = new(records.Issue)
-	}
-	if r.err = doc.Root.Decode(rec); r.err == nil {
+	rec := newRecord(r.kind)
+	if r.err = yamldoc.DecodeValue(value, rec); r.err == nil {
 		r.rec = rec
 	}
 	if r.kind == schemas.Issue && r.err == nil {
 		r.file.doc = &docRef{text: data}
 	}
+}
+
+// newRecord returns a pointer to a new record of the Go type of kind (nil for an
+// unknown kind, which decoding then reports).
+func newRecord(kind string) any {
+	switch kind {
+	case schemas.Policy:
+		return new(records.Policy)
+	case schemas.Coordinators:
+		return new(records.Coordinators)
+	case schemas.Tasks:
+		return new(records.Tasks)
+	case schemas.Ambassadors:
+		return new(records.Ambassadors)
+	case schemas.Member:
+		return new(records.Member)
+	case schemas.Issue:
+		return new(records.Issue)
+	}
+	return nil
 }
 
 // add files one loaded file into the state; rec is nil when it failed a layer.
