@@ -19,10 +19,10 @@ const MemoryLimit = 200 << 20
 // three times. GOGC and GOMEMLIMIT in the environment still win. The returned
 // function restores the previous settings (for benchmarks).
 func Apply() (restore func()) {
-	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(percent)
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(-1) // a negative limit only reads it
+	percent := debug.SetGCPercent(-1)
+	if os.Getenv("GOGC") != "" {
+		debug.SetGCPercent(percent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(MemoryLimit)

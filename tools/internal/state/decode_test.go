@@ -143,15 +143,15 @@ func (w *schemaWalker) walk(file string, s map[string]any, typ reflect.Type, at 
 			w.t.Errorf("%s: schema has properties, Go type %s is no struct", at, typ)
 			return
 		}
-		fields := yamlFields(typ)
+		fields := yamldoc.Fields(typ)
 		for name, sub := range props {
-			f, ok := fields[name]
+			i, ok := fields[name]
 			if !ok {
 				w.t.Errorf("%s: schema property %q has no field in %s", at, name, typ)
 				continue
 			}
 			w.seen[typ.String()+"."+name] = true
-			w.walk(file, sub.(map[string]any), f.Type, at+"."+name)
+			w.walk(file, sub.(map[string]any), typ.Field(i).Type, at+"."+name)
 		}
 	}
 	if items, ok := s["items"].(map[string]any); ok && typ.Kind() == reflect.Slice {
@@ -174,27 +174,12 @@ func (w *schemaWalker) allFieldsSeen(typ reflect.Type, at string) {
 	if typ.Kind() != reflect.Struct {
 		return
 	}
-	for name, f := range yamlFields(typ) {
+	for name, i := range yamldoc.Fields(typ) {
+		f := typ.Field(i)
 		if !w.seen[typ.String()+"."+name] {
 			w.t.Errorf("%s: field %s.%s (%q) is in no schema", at, typ, f.Name, name)
 			continue
 		}
 		w.allFieldsSeen(f.Type, at+"."+name)
 	}
-}
-
-func yamlFields(typ reflect.Type) map[string]reflect.StructField {
-	out := map[string]reflect.StructField{}
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if !f.IsExported() || name == "-" {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f
-	}
-	return out
 }

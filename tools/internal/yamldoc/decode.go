@@ -83,7 +83,7 @@ func decodeInto(v any, out reflect.Value, at string) error {
 		}
 	case reflect.Struct:
 		if m, ok := v.(map[string]any); ok {
-			fields := fieldsOf(out.Type())
+			fields := Fields(out.Type())
 			for k, e := range m {
 				i, known := fields[k]
 				if !known {
@@ -106,10 +106,12 @@ func pointerOrRoot(at string) string {
 	return at
 }
 
-// fieldIndex caches, per struct type, the field index of each yaml key.
+// fieldIndex caches Fields per struct type.
 var fieldIndex sync.Map // reflect.Type -> map[string]int
 
-func fieldsOf(t reflect.Type) map[string]int {
+// Fields maps each yaml key of struct type t to the index of its field, the way
+// yaml.v3 matches them: by the yaml tag, else the lower-cased field name.
+func Fields(t reflect.Type) map[string]int {
 	if f, ok := fieldIndex.Load(t); ok {
 		return f.(map[string]int)
 	}
