@@ -21,7 +21,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/embargo-tool/embargo/tools/internal/gitpack"
 )
 
 // MaxFileSize is the most bytes Read returns for one file.
@@ -112,9 +115,9 @@ func AtRevision(dir, rev string) (*Tree, error) {
 	return RevisionOf(repo, rev)
 }
 
-// OpenRepo opens the git repository at dir (or above it). Pack files stay open
-// between reads: go-git otherwise reopens a pack for every object, which
-// dominates the cost of checking a long range.
+// OpenRepo opens the git repository at dir (or above it). Objects in pack
+// files are read by gitpack, which touches only the part of a pack index a
+// lookup needs, so reading a few objects costs the same on any history.
 func OpenRepo(dir string) (*git.Repository, error) {
 	root, err := findGitDir(dir)
 	if err != nil {
@@ -125,10 +128,17 @@ func OpenRepo(dir string) (*git.Repository, error) {
 		// a worktree or submodule .git file: let go-git resolve it
 		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
 	}
-	// A 32 MiB object cache (go-git's default is 96 MiB) keeps a long check within
-	// its memory budget; the checker keeps its own cache of the trees it needs.
-	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true})
-	repo, err := git.Open(st, osfs.New(root))
+	// go-git's own object cache now serves only loose and very large objects.
+	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(4*cache.MiByte), filesystem.Options{KeepDescriptors: true})
+	var storage storage.Storer = st
+	packs, err := gitpack.Open(filepath.Join(root, ".git", "objects"))
+	switch {
+	case err == nil:
+		storage = &packedStorage{Storage: st, packs: packs}
+	case !errors.Is(err, gitpack.ErrUnsupported): // an old pack format: go-git reads it all
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	repo, err := git.Open(storage, osfs.New(root))
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}

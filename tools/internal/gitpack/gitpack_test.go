@@ -1,0 +1,151 @@
+package gitpack
+
+import (
+	"bufio"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildHistory makes a repository whose files change a little in each of
+// many commits, so that git packs most trees and blobs as deltas.
+func buildHistory(t *testing.T, commits int) string {
+	needGit(t)
+	dir := t.TempDir()
+	git(t, dir, "", "init", "-q", "-b", "main")
+	var lines []string
+	for i := 0; i < commits; i++ {
+		lines = append(lines, fmt.Sprintf("line %d of a file that grows by one line per commit", i))
+		body := strings.Join(lines, "\n") + "\n"
+		for _, name := range []string{"a/grow.txt", fmt.Sprintf("b/file%02d.txt", i%7)} {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		git(t, dir, "", "add", "-A")
+		git(t, dir, "", "commit", "-q", "-m", fmt.Sprintf("commit %d", i))
+	}
+	return dir
+}
+
+// catAll returns every object in the repository as git reads it.
+func catAll(t *testing.T, dir string) map[[hashLen]byte]struct {
+	typ  string
+	data []byte
+} {
+	t.Helper()
+	cmd := exec.Command("git", "cat-file", "--batch-all-objects", "--batch")
+	cmd.Dir = dir
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	all := map[[hashLen]byte]struct {
+		typ  string
+		data []byte
+	}{}
+	r := bufio.NewReader(out)
+	for {
+		var idHex, typ string
+		var size int
+		if _, err := fmt.Fscanf(r, "%s %s %d\n", &idHex, &typ, &size); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		data := make([]byte, size+1) // and its newline
+		if _, err := io.ReadFull(r, data); err != nil {
+			t.Fatal(err)
+		}
+		var id [hashLen]byte
+		hex.Decode(id[:], []byte(idHex))
+		all[id] = struct {
+			typ  string
+			data []byte
+		}{typ, data[:size]}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// TestReadsWhatGitReads reads every object of real repositories, packed by
+// git in each layout this reader must handle, and compares it with git's.
+func TestReadsWhatGitReads(t *testing.T) {
+	layouts := []struct {
+		name      string
+		repack    [][]string
+		deltaType byte
+		packs     int
+	}{
+		{"offset deltas", [][]string{{"repack", "-a", "-d", "-f", "--depth=50", "--window=50"}}, typeOfsDelta, 1},
+		{"ref deltas", [][]string{{"-c", "repack.useDeltaBaseOffset=false", "repack", "-a", "-d", "-f"}}, typeRefDelta, 1},
+		{"two packs", [][]string{{"repack", "-a", "-d"}, {"commit", "-q", "--allow-empty", "-m", "later"}, {"repack", "-d"}}, typeOfsDelta, 2},
+	}
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) {
+			dir := buildHistory(t, 60)
+			for _, args := range l.repack {
+				git(t, dir, "", args...)
+			}
+			want := catAll(t, dir)
+			s := openStore(t, filepath.Join(dir, ".git", "objects"))
+			deltas := 0
+			for id, w := range want {
+				typ, data, err := s.Read(id)
+				if err != nil {
+					t.Fatalf("%x: %v", id, err)
+				}
+				if typ != w.typ || string(data) != string(w.data) {
+					t.Fatalf("%x: read %s of %d bytes, git reads %s of %d bytes", id, typ, len(data), w.typ, len(w.data))
+				}
+			}
+			for _, p := range s.packs {
+				for i := 0; i < p.idx.count; i++ {
+					off, _ := p.idx.offset(i)
+					if e, _ := p.entryAt(off); e.typ == l.deltaType {
+						deltas++
+					}
+				}
+			}
+			if deltas == 0 {
+				t.Fatalf("git packed no delta of type %d: the test reads no such chain", l.deltaType)
+			}
+			if len(s.packs) != l.packs {
+				t.Fatalf("%d packs, want %d", len(s.packs), l.packs)
+			}
+		})
+	}
+}
+
+func TestLooseAndMissingObjectsAreNotFound(t *testing.T) {
+	dir := buildHistory(t, 2) // loose objects only
+	s := openStore(t, filepath.Join(dir, ".git", "objects"))
+	if len(s.packs) != 0 {
+		t.Fatalf("%d packs in a repository that has none", len(s.packs))
+	}
+	for id := range catAll(t, dir) {
+		if _, _, err := s.Read(id); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("loose object %x: %v, want ErrNotFound", id, err)
+		}
+	}
+	git(t, dir, "", "repack", "-a", "-d")
+	s = openStore(t, filepath.Join(dir, ".git", "objects"))
+	if _, _, err := s.Read([hashLen]byte{1, 2, 3}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing object: %v, want ErrNotFound", err)
+	}
+}

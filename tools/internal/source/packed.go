@@ -1,0 +1,67 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/embargo-tool/embargo/tools/internal/gitpack"
+)
+
+// packedStorage is go-git's storage with object reads served by gitpack, whose
+// cost does not grow with the size of the history. Objects gitpack does not
+// have (loose objects, alternates) or will not hold in memory (over
+// gitpack.MaxObjectSize) are read by go-git as before; references, config and
+// everything else are go-git's.
+type packedStorage struct {
+	*filesystem.Storage
+	packs *gitpack.Store
+}
+
+// EncodedObject implements storer.EncodedObjectStorer, with go-git's
+// semantics: an object of another type than t is plumbing.ErrObjectNotFound.
+func (s *packedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	typ, data, err := s.packs.Read(h)
+	if errors.Is(err, gitpack.ErrNotFound) || errors.Is(err, gitpack.ErrTooLarge) {
+		return s.Storage.EncodedObject(t, h)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ot, err := plumbing.ParseObjectType(typ)
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.AnyObject && ot != t {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	return &packedObject{hash: h, typ: ot, data: data}, nil
+}
+
+// packedObject is a read-only plumbing.EncodedObject over bytes that gitpack
+// shares between readers.
+type packedObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+func (o *packedObject) Hash() plumbing.Hash       { return o.hash }
+func (o *packedObject) Type() plumbing.ObjectType { return o.typ }
+func (o *packedObject) Size() int64               { return int64(len(o.data)) }
+func (o *packedObject) Reader() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(o.data)), nil
+}
+
+// SetType and SetSize exist for the interface; an object read from a pack
+// keeps the type and size it has.
+func (o *packedObject) SetType(plumbing.ObjectType) {}
+func (o *packedObject) SetSize(int64)               {}
+
+func (o *packedObject) Writer() (io.WriteCloser, error) {
+	return nil, fmt.Errorf("object %s was read from a pack and cannot be written", o.hash)
+}
