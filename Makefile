@@ -50,6 +50,7 @@ bench-go:
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tools/internal/yamldoc
+	$(GO) test -run '^$$' -fuzz '^FuzzFastValue$$' -fuzztime $(FUZZTIME) ./tools/internal/yamldoc
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateIssue$$' -fuzztime $(FUZZTIME) ./tools/internal/schemas
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIssue$$' -fuzztime $(FUZZTIME) ./tools/internal/state
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp

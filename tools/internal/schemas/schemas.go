@@ -96,6 +96,13 @@ func compile() (*Set, error) {
 	return s, nil
 }
 
+// Valid reports whether v passes the schema of kind, without building
+// findings: the cheap question asked of every record before Validate.
+func (s *Set) Valid(kind string, v any) bool {
+	sch, ok := s.byKind[kind]
+	return ok && sch.Validate(v) == nil
+}
+
 // Validate checks doc, whose value (doc.Value()) is v, against the schema of kind
 // and returns one finding per violation.
 func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {

@@ -238,24 +238,33 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		r.key = &KeyFile{Path: r.file.Path, Key: k, Err: err}
 		return
 	}
-	doc, err := yamldoc.Parse(r.file.Path, data)
-	if err != nil {
-		se := err.(*yamldoc.SyntaxError)
-		out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
-		return
-	}
-	r.file.doc = &docRef{doc: doc}
-	value := doc.Value()
-	if fs := set.Validate(r.kind, doc, value); len(fs) > 0 {
-		out.AddAll(fs)
-		return
+	// Most records take the fast path, which yields the same value as
+	// yaml.v3 without a node tree; a file it declines, or one with a
+	// finding, is parsed by yaml.v3 for its messages and positions.
+	value, fast := yamldoc.FastValue(data)
+	var doc *yamldoc.Doc
+	if !fast || !set.Valid(r.kind, value) {
+		var err error
+		if doc, err = yamldoc.Parse(r.file.Path, data); err != nil {
+			se := err.(*yamldoc.SyntaxError)
+			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+			return
+		}
+		value = doc.Value()
+		if fs := set.Validate(r.kind, doc, value); len(fs) > 0 {
+			r.file.doc = &docRef{doc: doc}
+			out.AddAll(fs)
+			return
+		}
 	}
 	rec := newRecord(r.kind)
 	if r.err = yamldoc.DecodeValue(value, rec); r.err == nil {
 		r.rec = rec
 	}
-	if r.kind == schemas.Issue && r.err == nil {
-		r.file.doc = &docRef{text: data}
+	if r.kind == schemas.Issue && r.err == nil || doc == nil {
+		r.file.doc = &docRef{text: data} // parsed again only if a rule needs positions
+	} else {
+		r.file.doc = &docRef{doc: doc}
 	}
 }
 
