@@ -149,3 +149,40 @@ func TestLooseAndMissingObjectsAreNotFound(t *testing.T) {
 		t.Fatalf("missing object: %v, want ErrNotFound", err)
 	}
 }
+
+// BenchmarkRead reads every object of a repository packed by git, as
+// verify does: trees and blobs mostly as deltas, through the object cache.
+func BenchmarkRead(b *testing.B) {
+	needGit(b)
+	dir := b.TempDir()
+	git(b, dir, "", "init", "-q", "-b", "main")
+	for i := 0; i < 200; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("f%d.txt", i%10))
+		if err := os.WriteFile(p, []byte(strings.Repeat(fmt.Sprintf("line %d\n", i), 50+i)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		git(b, dir, "", "add", "-A")
+		git(b, dir, "", "commit", "-q", "-m", fmt.Sprint(i))
+	}
+	git(b, dir, "", "repack", "-a", "-d", "-f", "--depth=50")
+	var ids [][hashLen]byte
+	for _, l := range strings.Fields(git(b, dir, "", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)")) {
+		var id [hashLen]byte
+		hex.Decode(id[:], []byte(l))
+		ids = append(ids, id)
+	}
+	b.ResetTimer()
+	for range b.N {
+		s, err := Open(filepath.Join(dir, ".git", "objects"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, id := range ids {
+			if _, _, err := s.Read(id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ids))/1000, "µs/object")
+}
