@@ -89,9 +89,9 @@ func parseTree(data string) (*rawTree, error) {
 		if sp < 0 {
 			return nil, fmt.Errorf("truncated tree entry")
 		}
-		mode, err := strconv.ParseUint(data[i:i+sp], 8, 32)
+		mode, err := parseMode(data[i : i+sp])
 		if err != nil {
-			return nil, fmt.Errorf("bad mode %q", data[i:i+sp])
+			return nil, err
 		}
 		nameStart := i + sp + 1
 		nul := strings.IndexByte(data[nameStart:], 0)
@@ -109,16 +109,34 @@ func parseTree(data string) (*rawTree, error) {
 	return t, nil
 }
 
+// parseMode reads a tree entry's octal mode; the modes git writes are
+// recognized without a number parse, which is most of a tree's parsing time.
+func parseMode(m string) (uint64, error) {
+	switch m {
+	case "100644":
+		return 0o100644, nil
+	case "40000":
+		return 0o40000, nil
+	case "100755":
+		return 0o100755, nil
+	}
+	mode, err := strconv.ParseUint(m, 8, 32)
+	if err != nil {
+		return 0, fmt.Errorf("bad mode %q", m)
+	}
+	return mode, nil
+}
+
 // check records the first problem git's fsck would report.
 func (t *rawTree) check(e entry) {
 	switch {
-	case e.Name == "" || e.Name == "." || e.Name == ".." || strings.EqualFold(e.Name, ".git"):
+	case e.Name == "" || e.Name == "." || e.Name == ".." || len(e.Name) == 4 && strings.EqualFold(e.Name, ".git"):
 		t.malformed = fmt.Sprintf("entry name %q is not allowed", e.Name)
-	case strings.ContainsAny(e.Name, "/\x00"):
+	case strings.IndexByte(e.Name, '/') >= 0: // a NUL cannot occur: it ends the name
 		t.malformed = "a file name holding \"/\""
 	case len(t.entries) > 0:
 		prev := t.entries[len(t.entries)-1]
-		switch c := strings.Compare(sortKey(prev), sortKey(e)); {
+		switch c := compareTreeOrder(prev, e); {
 		case prev.Name == e.Name:
 			t.malformed = "a name listed twice"
 		case c > 0:
@@ -130,12 +148,34 @@ func (t *rawTree) check(e entry) {
 	}
 }
 
-// sortKey is git's tree order: folders compare as if their name ended in '/'.
-func sortKey(e entry) string {
-	if e.Mode == filemode.Dir {
-		return e.Name + "/"
+// compareTreeOrder is git's tree order: folders compare as if their name
+// ended in '/'. Its sign is that of comparing those names, built or not.
+func compareTreeOrder(a, b entry) int {
+	n := min(len(a.Name), len(b.Name))
+	if c := strings.Compare(a.Name[:n], b.Name[:n]); c != 0 {
+		return c
 	}
-	return e.Name
+	la, lb := treeKeyLen(a), treeKeyLen(b)
+	for k := n; k < la && k < lb; k++ {
+		if ca, cb := treeKeyByte(a, k), treeKeyByte(b, k); ca != cb {
+			return int(ca) - int(cb)
+		}
+	}
+	return la - lb
+}
+
+func treeKeyLen(e entry) int {
+	if e.Mode == filemode.Dir {
+		return len(e.Name) + 1
+	}
+	return len(e.Name)
+}
+
+func treeKeyByte(e entry, k int) byte {
+	if k < len(e.Name) {
+		return e.Name[k]
+	}
+	return '/'
 }
 
 // find returns the entry called name.
@@ -211,7 +251,7 @@ func (tc *treeCache) diffInto(out *[]change, prefix string, from, to plumbing.Ha
 		case a.entries[i].Name == b.entries[j].Name:
 			x, y = &a.entries[i], &b.entries[j]
 			i, j = i+1, j+1
-		case sortKey(a.entries[i]) < sortKey(b.entries[j]):
+		case compareTreeOrder(a.entries[i], b.entries[j]) < 0:
 			x = &a.entries[i]
 			i++
 		default:

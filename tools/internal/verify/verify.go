@@ -44,8 +44,8 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 		return nil, err
 	}
 	pool := newSigPool(opt.Now, func(*gitobj.Commit) *Trust { return trust })
-	// A second handle pays off only for long ranges: opening one reads the
-	// whole pack index, so it starts once the walk has seen that the range is long.
+	// A second handle pays off only for long ranges (a goroutine and a cache of
+	// its own), so it starts once the walk has seen that the range is long.
 	var differ *diffWorker
 	picked := 0
 	commits, descends, err := walkRange(repo.Storer, base, head, func(c *gitobj.Commit, parentTree plumbing.Hash) {
