@@ -186,3 +186,30 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ids))/1000, "µs/object")
 }
+
+// TestConcurrentReads reads every object from several goroutines at once,
+// as verify's walk, signature pool and diff worker do (run with -race).
+func TestConcurrentReads(t *testing.T) {
+	dir := buildHistory(t, 30)
+	git(t, dir, "", "repack", "-a", "-d", "-f")
+	want := catAll(t, dir)
+	s := openStore(t, filepath.Join(dir, ".git", "objects"))
+	s.cache = newObjectCache(64 << 10) // small, so goroutines evict each other's entries
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for id, w := range want {
+				if _, data, err := s.Read(id); err != nil || string(data) != string(w.data) {
+					errs <- fmt.Errorf("%x: %v", id, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
