@@ -20,6 +20,24 @@ type Key struct {
 	Entity      *openpgp.Entity // v2 entity
 	Created     time.Time       // creation time of the primary key, in UTC
 	UserIDs     []string        // sorted
+
+	packets []byte // the key's binary packets, for Copy
+}
+
+// Copy returns the same key with an Entity of its own, parsed again from the
+// same packets (see KeyCopies). A Key not read by ParseKeyFile is returned as
+// it is.
+func (k *Key) Copy() *Key {
+	if k.packets == nil {
+		return k
+	}
+	e, err := parseEntity(k.packets)
+	if err != nil {
+		return k // it parsed once; it parses again, but never fail over a copy
+	}
+	c := *k
+	c.Entity = e
+	return &c
 }
 
 // ParseKeyFile reads one armored public key file, such as
@@ -66,6 +84,7 @@ func ParseKeyFile(data []byte) (k *Key, err error) {
 		Entity:      e,
 		Created:     e.PrimaryKey.CreationTime.UTC(),
 		UserIDs:     ids,
+		packets:     body,
 	}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
@@ -40,7 +41,36 @@ type Signature struct {
 //     valid cross-signature, or the signature does not verify.
 //
 // The payload is never quoted in an error.
-func VerifyDetached(keys []*Key, payload, signature []byte, now time.Time) (s *Signature, err error) {
+func VerifyDetached(keys []*Key, payload, signature []byte, now time.Time) (*Signature, error) {
+	return verifyDetached(keys, payload, signature, now, nil)
+}
+
+// KeyCopies holds one goroutine's own copies of the keys it verifies with.
+// Every use of a key's entity is serialized (see lockEntity), so goroutines
+// sharing keys check signatures by one person one at a time; with a
+// KeyCopies each, they check them in parallel. Not safe for concurrent use:
+// one per goroutine.
+type KeyCopies struct{ m map[*Key]*Key }
+
+// NewKeyCopies returns an empty set of copies; keys are copied on first use.
+func NewKeyCopies() *KeyCopies { return &KeyCopies{m: map[*Key]*Key{}} }
+
+// VerifyDetached is the package's VerifyDetached, checking with this
+// goroutine's copies of the candidate keys.
+func (kc *KeyCopies) VerifyDetached(keys []*Key, payload, signature []byte, now time.Time) (*Signature, error) {
+	return verifyDetached(keys, payload, signature, now, kc)
+}
+
+func (kc *KeyCopies) of(k *Key) *Key {
+	c, ok := kc.m[k]
+	if !ok {
+		c = k.Copy()
+		kc.m[k] = c
+	}
+	return c
+}
+
+func verifyDetached(keys []*Key, payload, signature []byte, now time.Time, kc *KeyCopies) (s *Signature, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, fmt.Errorf("%w: internal error in the OpenPGP library: %v", ErrMalformed, r)
@@ -54,6 +84,16 @@ func VerifyDetached(keys []*Key, payload, signature []byte, now time.Time) (s *S
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("%w: signature was made by key %s, which is not one of the %d known keys",
 			ErrUnknownKey, issuerString(sig), len(keys))
+	}
+	if kc != nil {
+		// The same candidates, found again in this goroutine's copies.
+		var mine []*Key
+		for _, c := range cands {
+			if k := kc.of(c.key); !slices.Contains(mine, k) {
+				mine = append(mine, k)
+			}
+		}
+		cands = issuerKeys(mine, sig)
 	}
 	var first error
 	for _, c := range cands {

@@ -36,8 +36,11 @@ func newSigPool(now time.Time, trustOf func(*gitobj.Commit) *Trust) *sigPool {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			// Keys of its own: a range signed by one person would otherwise
+			// be checked on one core, each worker waiting on that key's lock.
+			keys := pgp.NewKeyCopies()
 			for c := range p.work {
-				sig, err := pgp.VerifyDetached(p.trustOf(c).Keys, c.Payload, c.Signature, p.now)
+				sig, err := keys.VerifyDetached(p.trustOf(c).Keys, c.Payload, c.Signature, p.now)
 				p.mu.Lock()
 				p.results[c.Hash] = sigResult{sig, err}
 				p.mu.Unlock()
