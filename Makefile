@@ -44,7 +44,7 @@ bench:
 
 # Go benchmarks of the hot paths.
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack
+	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp
 
 # Every fuzz target for FUZZTIME each (default 60s); crashers land in testdata/fuzz.
 FUZZTIME ?= 60s

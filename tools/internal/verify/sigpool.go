@@ -27,11 +27,18 @@ type sigPool struct {
 	work    chan *gitobj.Commit
 	wg      sync.WaitGroup
 	mu      sync.Mutex
-	results map[plumbing.Hash]sigResult
+	results map[plumbing.Hash]*sigSlot
+}
+
+// sigSlot is one submitted commit's result, ready when done is closed, so
+// that judging can start while the last signatures are still being checked.
+type sigSlot struct {
+	done chan struct{}
+	res  sigResult
 }
 
 func newSigPool(now time.Time, trustOf func(*gitobj.Commit) *Trust) *sigPool {
-	p := &sigPool{now: now, trustOf: trustOf, work: make(chan *gitobj.Commit, 1024), results: map[plumbing.Hash]sigResult{}}
+	p := &sigPool{now: now, trustOf: trustOf, work: make(chan *gitobj.Commit, 1024), results: map[plumbing.Hash]*sigSlot{}}
 	for range runtime.GOMAXPROCS(0) {
 		p.wg.Add(1)
 		go func() {
@@ -42,28 +49,49 @@ func newSigPool(now time.Time, trustOf func(*gitobj.Commit) *Trust) *sigPool {
 			for c := range p.work {
 				sig, err := keys.VerifyDetached(p.trustOf(c).Keys, c.Payload, c.Signature, p.now)
 				p.mu.Lock()
-				p.results[c.Hash] = sigResult{sig, err}
+				slot := p.results[c.Hash]
 				p.mu.Unlock()
+				slot.res = sigResult{sig, err}
+				close(slot.done)
 			}
 		}()
 	}
 	return p
 }
 
-// submit queues c; commits without an OpenPGP signature need no work.
 func (p *sigPool) submit(c *gitobj.Commit) {
-	if c.SigType == gitobj.SigOpenPGP {
+	if c.SigType != gitobj.SigOpenPGP {
+		return
+	}
+	p.mu.Lock()
+	_, dup := p.results[c.Hash]
+	if !dup {
+		p.results[c.Hash] = &sigSlot{done: make(chan struct{})}
+	}
+	p.mu.Unlock()
+	if !dup {
 		p.work <- c
 	}
 }
 
-// wait finishes the work and returns the results in the order of commits.
-func (p *sigPool) wait(commits []*gitobj.Commit) []sigResult {
-	close(p.work)
-	p.wg.Wait()
-	out := make([]sigResult, len(commits))
-	for i, c := range commits {
-		out[i] = p.results[c.Hash]
+// close says no more commits come; the workers stop once they are checked.
+func (p *sigPool) close() { close(p.work) }
+
+// result waits for the signature check of c; a commit never submitted (not
+// signed with OpenPGP) has the zero result.
+func (p *sigPool) result(c *gitobj.Commit) sigResult {
+	p.mu.Lock()
+	slot := p.results[c.Hash]
+	p.mu.Unlock()
+	if slot == nil {
+		return sigResult{}
 	}
-	return out
+	<-slot.done
+	return slot.res
+}
+
+// stop closes the pool and waits for its workers, for an early return.
+func (p *sigPool) stop() {
+	p.close()
+	p.wg.Wait()
 }

@@ -58,7 +58,7 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 		differ.submit(c, parentTree)
 	})
 	if err != nil {
-		pool.wait(nil)
+		pool.stop()
 		differ.finish(map[plumbing.Hash]diffResult{})
 		if f, ok := asFinding(err); ok {
 			return []finding.Finding{f}, nil
@@ -78,9 +78,11 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	}
 	// Commits outside the range are base history: verified when they landed.
 	v.verified = func(h plumbing.Hash) bool { return !inRange[h] || v.ok[h] }
-	sigs := v.readChanges(commits, pool)
-	for i, c := range commits {
-		out = append(out, v.judge(c, trust, sigs[i])...)
+	pool.close()
+	v.readChanges(commits)
+	// Judging starts while the pool checks the last signatures.
+	for _, c := range commits {
+		out = append(out, v.judge(c, trust, pool.result(c))...)
 	}
 	finding.Sort(out)
 	return out, nil
@@ -126,10 +128,11 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	for _, c := range commits {
 		pool.submit(c)
 	}
-	sigs := v.readChanges(commits, pool)
+	pool.close()
+	v.readChanges(commits)
 	var out []finding.Finding
 	for i, c := range commits {
-		out = append(out, v.judge(c, trusts[i], sigs[i])...)
+		out = append(out, v.judge(c, trusts[i], pool.result(c))...)
 	}
 	finding.Sort(out)
 	return out, nil
@@ -149,16 +152,15 @@ func newVerifier(repo *git.Repository, now time.Time) *verifier {
 	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: newTreeCache(repo), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
 }
 
-// readChanges reads what each commit changes (go-git, this goroutine) while
-// the pool verifies signatures, then returns the signature results.
-func (v *verifier) readChanges(commits []*gitobj.Commit, pool *sigPool) []sigResult {
+// readChanges reads what each commit changes (go-git, this goroutine) that
+// the diff worker did not, while the pool verifies signatures.
+func (v *verifier) readChanges(commits []*gitobj.Commit) {
 	for _, c := range commits {
 		if _, done := v.diffs[c.Hash]; !done && len(c.Parents) <= 1 && c.SigType == gitobj.SigOpenPGP {
 			chs, err := v.changes(c)
 			v.diffs[c.Hash] = diffResult{changes: chs, err: err}
 		}
 	}
-	return pool.wait(commits)
 }
 
 // diffResult is what a commit changes, read ahead of judging it.
