@@ -110,7 +110,7 @@ func TestReadsWhatGitReads(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%x: %v", id, err)
 				}
-				if typ != w.typ || string(data) != string(w.data) {
+				if typ.String() != w.typ || string(data) != string(w.data) {
 					t.Fatalf("%x: read %s of %d bytes, git reads %s of %d bytes", id, typ, len(data), w.typ, len(w.data))
 				}
 			}

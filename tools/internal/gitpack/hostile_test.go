@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 func sizeOf(n uint64) *uint64 { return &n }
@@ -93,7 +95,7 @@ func TestDeltaChains(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || typ != "blob" || string(data) != string(prev) {
+			if err != nil || typ != plumbing.BlobObject || string(data) != string(prev) {
 				t.Fatalf("chain of %d: %s %q %v", depth, typ, data, err)
 			}
 		})

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 const (
@@ -111,9 +113,9 @@ func (s *Store) Close() error {
 	return first
 }
 
-// Read returns the type ("commit", "tree", "blob" or "tag") and content of
-// object id. The content is shared: callers must not modify it.
-func (s *Store) Read(id [hashLen]byte) (typ string, data []byte, err error) {
+// Read returns the type and content of object id. The content is shared:
+// callers must not modify it.
+func (s *Store) Read(id [hashLen]byte) (typ plumbing.ObjectType, data []byte, err error) {
 	// A mapped file that shrinks under us raises SIGBUS on access; turn that
 	// into an error instead of a crash.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -127,37 +129,35 @@ func (s *Store) Read(id [hashLen]byte) (typ string, data []byte, err error) {
 		}
 	}()
 	if id == ([hashLen]byte{}) {
-		return "", nil, ErrNotFound // git's null id names no object
+		return plumbing.InvalidObject, nil, ErrNotFound // git's null id names no object
 	}
 	for i, p := range s.packs {
 		off, ok, err := p.idx.find(id)
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", p.name, err)
+			return plumbing.InvalidObject, nil, fmt.Errorf("%s: %w", p.name, err)
 		}
 		if !ok {
 			continue
 		}
 		o, err := s.resolve(i, off, 0)
 		if err != nil {
-			return "", nil, fmt.Errorf("object %x: %w", id, err)
+			return plumbing.InvalidObject, nil, fmt.Errorf("object %x: %w", id, err)
 		}
 		if o.verified != id {
 			if got := hashObject(o.typ, o.data); got != id {
-				return "", nil, corrupt("object %x in %s hashes to %x", id, p.name, got)
+				return plumbing.InvalidObject, nil, corrupt("object %x in %s hashes to %x", id, p.name, got)
 			}
 			o.verified = id
 			s.cache.put(o)
 		}
-		return typeNames[o.typ], o.data, nil
+		return plumbing.ObjectType(o.typ), o.data, nil // a pack numbers types as go-git does
 	}
-	return "", nil, ErrNotFound
+	return plumbing.InvalidObject, nil, ErrNotFound
 }
-
-var typeNames = [...]string{typeCommit: "commit", typeTree: "tree", typeBlob: "blob", typeTag: "tag"}
 
 func hashObject(typ byte, data []byte) [hashLen]byte {
 	h := sha1.New()
-	h.Write([]byte(typeNames[typ] + " " + strconv.Itoa(len(data)) + "\x00"))
+	h.Write([]byte(plumbing.ObjectType(typ).String() + " " + strconv.Itoa(len(data)) + "\x00"))
 	h.Write(data)
 	var out [hashLen]byte
 	h.Sum(out[:0])

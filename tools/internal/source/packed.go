@@ -32,14 +32,10 @@ func (s *packedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (p
 	if err != nil {
 		return nil, err
 	}
-	ot, err := plumbing.ParseObjectType(typ)
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && ot != t {
+	if t != plumbing.AnyObject && typ != t {
 		return nil, plumbing.ErrObjectNotFound
 	}
-	return &packedObject{hash: h, typ: ot, data: data}, nil
+	return &packedObject{hash: h, typ: typ, data: data}, nil
 }
 
 // packedObject is a read-only plumbing.EncodedObject over bytes that gitpack
