@@ -34,9 +34,9 @@ func runCheck(e *env, args []string) error {
 			return usagef("name the target branch: --base origin/main", "check needs --base: none of %v exists", defaultBases)
 		}
 	}
-	// One repository handle for both halves: opening another reads the whole
-	// pack index again, which costs more than the two halves would gain by
-	// running side by side (validate already parses on every core).
+	// One repository handle for both halves, one after the other: go-git's
+	// storage is not safe for concurrent use, and validate already parses on
+	// every core while verify checks signatures on every core.
 	var out finding.List
 	tree, err := source.RevisionOf(repo, head.String())
 	if err != nil {

@@ -157,9 +157,10 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 		jobs = append(jobs, job{e, kind})
 	}
 
-	// Every core parses, validates and decodes; results go back into slots, so the order stays deterministic. Git object
-	// storage is not safe for concurrent use: from a git tree the files are read
-	// first, in order; from the working tree each worker reads its own.
+	// Every core parses, validates and decodes; results go back into slots, so
+	// the order stays deterministic. Git object storage is not safe for
+	// concurrent use: from a git tree the files are read first, in order; from
+	// the working tree each worker reads its own.
 	results := make([]result, len(jobs))
 	for i, j := range jobs {
 		results[i] = result{file: File{Path: j.entry.Path}, kind: j.kind}
@@ -261,7 +262,7 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 	if r.err = yamldoc.DecodeValue(value, rec); r.err == nil {
 		r.rec = rec
 	}
-	if r.kind == schemas.Issue && r.err == nil || doc == nil {
+	if doc == nil || (r.kind == schemas.Issue && r.err == nil) {
 		r.file.doc = &docRef{text: data} // parsed again only if a rule needs positions
 	} else {
 		r.file.doc = &docRef{doc: doc}

@@ -59,6 +59,7 @@ func newSigPool(now time.Time, trustOf func(*gitobj.Commit) *Trust) *sigPool {
 	return p
 }
 
+// submit queues c once; commits without an OpenPGP signature need no work.
 func (p *sigPool) submit(c *gitobj.Commit) {
 	if c.SigType != gitobj.SigOpenPGP {
 		return

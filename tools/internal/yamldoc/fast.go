@@ -160,12 +160,10 @@ func (p *fastParser) value(text string, parent, depth int) (any, bool) {
 		}
 		l := p.lines[p.i]
 		switch {
-		case l.indent > parent && isDash(l.text[l.indent:]):
+		case l.indent >= parent && isDash(l.text[l.indent:]): // a dash may stand under its key
 			return p.sequence(l.indent, depth)
 		case l.indent > parent:
 			return p.mapping(l.indent, depth)
-		case l.indent == parent && isDash(l.text[l.indent:]):
-			return p.sequence(l.indent, depth)
 		}
 		return nil, p.count(depth)
 	}
