@@ -40,7 +40,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad-format", []string{"validate", "--repo", root, "--format", "xml"}, `unknown --format "xml"`},
 		{"bad-now", []string{"validate", "--repo", root, "--now", "2026-11-20"}, "not an RFC 3339 time"},
 		{"missing-repo", []string{"validate", "--repo", filepath.Join(root, "no-such-dir")}, "cannot read repository"},
-		{"bad-rev", []string{"validate", "--repo", root, "--rev", "no-such-rev"}, `resolve revision "no-such-rev"`},
+		{"bad-rev", []string{"validate", "--repo", root, "--rev", "no-such-rev"}, `revision "no-such-rev": reference not found`},
 		{"stray-argument", []string{"validate", "extra"}, `unexpected argument "extra"`},
 		{"verify-no-base", []string{"verify", "--repo", root}, "verify needs --base or --all"},
 		{"verify-all-and-base", []string{"verify", "--all", "--base", "main"}, "exclude each other"},

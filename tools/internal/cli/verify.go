@@ -131,9 +131,9 @@ func openRepo(dir string) (*git.Repository, error) {
 }
 
 func resolve(repo *git.Repository, flagName, rev string) (plumbing.Hash, error) {
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	h, err := source.Resolve(repo, rev)
 	if err != nil {
-		return plumbing.ZeroHash, usagef("give a branch, tag or commit id that exists in the repository", "%s %q: %v", flagName, rev, err)
+		return plumbing.ZeroHash, usagef("give a branch, tag or commit id that exists in the repository", "%s: %v", flagName, err)
 	}
-	return *h, nil
+	return h, nil
 }

@@ -66,7 +66,7 @@ func ParseCommit(raw []byte, want plumbing.Hash) (*Commit, error) {
 	if len(raw) > MaxCommitSize {
 		return nil, errf(ErrTooLarge, "%d bytes, limit %d", len(raw), MaxCommitSize)
 	}
-	id, collision := hashCommit(raw)
+	id, collision := hashObject("commit", raw)
 	if collision {
 		return nil, errf(ErrHashMismatch, "sha-1 collision attack detected in object %s", id)
 	}
@@ -253,11 +253,12 @@ func isToken(b []byte) bool {
 	return true
 }
 
-// hashCommit returns the git object id of a commit with content raw and
-// whether sha1cd detected a collision attack.
-func hashCommit(raw []byte) (plumbing.Hash, bool) {
+// hashObject returns the git object id of an object of kind ("commit",
+// "tree", "blob") with content raw, and whether sha1cd detected a collision
+// attack.
+func hashObject(kind string, raw []byte) (plumbing.Hash, bool) {
 	h := sha1cd.New()
-	h.Write([]byte("commit " + strconv.Itoa(len(raw)) + "\x00"))
+	h.Write([]byte(kind + " " + strconv.Itoa(len(raw)) + "\x00"))
 	h.Write(raw)
 	var id plumbing.Hash
 	sum, collision := h.(collisionSummer).CollisionResistantSum(nil)

@@ -20,11 +20,16 @@ var (
 	// ErrHashMismatch: the object does not hash to the expected id, or a
 	// SHA-1 collision attack was detected while hashing it.
 	ErrHashMismatch = errors.New("gitobj: hash mismatch")
-	// ErrTooLarge: the object exceeds MaxCommitSize.
+	// ErrTooLarge: the object exceeds MaxCommitSize (MaxTreeSize for a tree).
 	ErrTooLarge = errors.New("gitobj: commit object too large")
 	// ErrMalformed: the object is not a parseable commit (bad syntax, missing
 	// header, wrong object type).
 	ErrMalformed = errors.New("gitobj: malformed commit")
+	// ErrMalformedTree: a tree object git's fsck --strict would refuse (see
+	// ParseTree).
+	ErrMalformedTree = errors.New("gitobj: malformed tree")
+	// ErrTooDeep: folders nested deeper than MaxDepth.
+	ErrTooDeep = errors.New("gitobj: folders nested too deep")
 )
 
 // errAt wraps sentinel with a message naming the 1-based header line.

@@ -11,7 +11,7 @@ var (
 	// ErrCorrupt means a pack or index contradicts itself or the object asked for.
 	ErrCorrupt = errors.New("corrupt pack")
 	// ErrUnsupported means a pack format this reader does not handle (an index
-	// of version 1, say); the caller should read the repository another way.
+	// of version 3, say); the caller must say so, never treat it as missing.
 	ErrUnsupported = errors.New("unsupported pack format")
 	// ErrTooLarge means the object is over the size this reader keeps in memory.
 	ErrTooLarge = errors.New("object too large for the pack reader")

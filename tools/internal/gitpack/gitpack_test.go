@@ -95,6 +95,7 @@ func TestReadsWhatGitReads(t *testing.T) {
 		{"offset deltas", [][]string{{"repack", "-a", "-d", "-f", "--depth=50", "--window=50"}}, typeOfsDelta, 1},
 		{"ref deltas", [][]string{{"-c", "repack.useDeltaBaseOffset=false", "repack", "-a", "-d", "-f"}}, typeRefDelta, 1},
 		{"two packs", [][]string{{"repack", "-a", "-d"}, {"commit", "-q", "--allow-empty", "-m", "later"}, {"repack", "-d"}}, typeOfsDelta, 2},
+		{"index version 1", [][]string{{"-c", "pack.indexVersion=1", "repack", "-a", "-d", "-f"}}, typeOfsDelta, 1},
 	}
 	for _, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
@@ -104,6 +105,9 @@ func TestReadsWhatGitReads(t *testing.T) {
 			}
 			want := catAll(t, dir)
 			s := openStore(t, filepath.Join(dir, ".git", "objects"))
+			if strings.Contains(l.name, "version 1") && s.packs[0].idx.idStride != v1RecordLen {
+				t.Fatal("git wrote a version 2 index: the test reads no version 1 index")
+			}
 			deltas := 0
 			for id, w := range want {
 				typ, data, err := s.Read(id)

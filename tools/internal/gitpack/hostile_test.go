@@ -112,7 +112,7 @@ func TestHostileIndexes(t *testing.T) {
 		want   error
 	}{
 		{"index too short", func(idx, pack []byte) ([]byte, []byte) { return idx[:100], pack }, ErrCorrupt},
-		{"index of version 1", func(idx, pack []byte) ([]byte, []byte) { return idx[4:], pack }, ErrUnsupported},
+		{"version 2 index without its header (read as version 1)", func(idx, pack []byte) ([]byte, []byte) { return idx[8:], pack }, ErrCorrupt},
 		{"index of version 3", func(idx, pack []byte) ([]byte, []byte) { idx[7] = 3; return idx, pack }, ErrUnsupported},
 		{"index claims more objects than it holds", func(idx, pack []byte) ([]byte, []byte) {
 			for b := 0; b < 256; b++ {

@@ -9,6 +9,9 @@ import (
 // Layout of a version 2 pack index (gitformat-pack(5)): a header, a fan-out
 // table of 256 counts, then for N objects their sorted ids, CRCs and 31-bit
 // offsets, then 64-bit offsets for packs over 2 GiB, then two checksums.
+// Version 1 (still written with pack.indexVersion=1) has no header: the
+// fan-out table, then N records of a 32-bit offset and an id, then the two
+// checksums.
 const (
 	idxHeaderLen = 8
 	fanoutLen    = 256 * 4
@@ -20,12 +23,17 @@ var idxMagic = []byte{0xff, 't', 'O', 'c'}
 
 // index is one mapped pack index. Only the pages a lookup touches are read.
 type index struct {
-	data    []byte
+	fan     []byte // the fan-out table
 	count   int
-	ids     []byte // count*20 bytes, sorted
-	offsets []byte // count*4 bytes
-	large   []byte // 8 bytes per offset of 2 GiB or more
+	ids     []byte // sorted ids, the first at 0, one every idStride bytes
+	offsets []byte // 32-bit offsets, the first at 0, one every offStride bytes
+
+	idStride, offStride int
+	large               []byte // 8 bytes per offset of 2 GiB or more (version 2)
 }
+
+// v1RecordLen is a version 1 index record: a 4-byte offset and an id.
+const v1RecordLen = 4 + hashLen
 
 // parseIndex checks that data has the exact size a version 2 index of its
 // object count must have, so that every later slice is in bounds. It does
@@ -35,7 +43,7 @@ func parseIndex(data []byte) (*index, error) {
 		return nil, corrupt("index of %d bytes is too short", len(data))
 	}
 	if !bytes.Equal(data[:4], idxMagic) {
-		return nil, errUnsupported("pack index version 1")
+		return parseIndexV1(data)
 	}
 	if v := binary.BigEndian.Uint32(data[4:8]); v != 2 {
 		return nil, errUnsupported(fmt.Sprintf("pack index version %d", v))
@@ -51,11 +59,32 @@ func parseIndex(data []byte) (*index, error) {
 	offsets := ids + n*hashLen + n*4 // after the CRCs
 	large := offsets + n*4
 	return &index{
-		data:    data,
-		count:   n,
-		ids:     data[ids : ids+n*hashLen],
-		offsets: data[offsets:large],
-		large:   data[large : len(data)-trailerLen],
+		fan:       fanout,
+		count:     n,
+		ids:       data[ids : ids+n*hashLen],
+		idStride:  hashLen,
+		offsets:   data[offsets:large],
+		offStride: 4,
+		large:     data[large : len(data)-trailerLen],
+	}, nil
+}
+
+// parseIndexV1 checks a version 1 index: its size must be exactly what its
+// object count gives.
+func parseIndexV1(data []byte) (*index, error) {
+	fanout := data[:fanoutLen]
+	count := uint64(binary.BigEndian.Uint32(fanout[255*4:]))
+	if uint64(fanoutLen+trailerLen)+count*v1RecordLen != uint64(len(data)) {
+		return nil, corrupt("version 1 index of %d bytes cannot hold %d objects", len(data), count)
+	}
+	records := data[fanoutLen : len(data)-trailerLen]
+	return &index{
+		fan:       fanout,
+		count:     int(count),
+		ids:       records[4:],
+		idStride:  v1RecordLen,
+		offsets:   records,
+		offStride: v1RecordLen,
 	}, nil
 }
 
@@ -64,7 +93,7 @@ func (ix *index) fanout(b int) int {
 	if b < 0 {
 		return 0
 	}
-	return int(binary.BigEndian.Uint32(ix.data[idxHeaderLen+b*4:]))
+	return int(binary.BigEndian.Uint32(ix.fan[b*4:]))
 }
 
 // find returns the pack offset of id, or false. A fan-out table that is not
@@ -77,7 +106,7 @@ func (ix *index) find(id [hashLen]byte) (uint64, bool, error) {
 	}
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		switch c := bytes.Compare(ix.ids[mid*hashLen:(mid+1)*hashLen], id[:]); {
+		switch c := bytes.Compare(ix.ids[mid*ix.idStride:mid*ix.idStride+hashLen], id[:]); {
 		case c == 0:
 			off, err := ix.offset(mid)
 			return off, err == nil, err
@@ -91,7 +120,7 @@ func (ix *index) find(id [hashLen]byte) (uint64, bool, error) {
 }
 
 func (ix *index) offset(i int) (uint64, error) {
-	o := binary.BigEndian.Uint32(ix.offsets[i*4:])
+	o := binary.BigEndian.Uint32(ix.offsets[i*ix.offStride:])
 	if o&0x80000000 == 0 {
 		return uint64(o), nil
 	}

@@ -15,16 +15,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/embargo-tool/embargo/tools/internal/gitpack"
+	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 )
 
 // MaxFileSize is the most bytes Read returns for one file.
@@ -100,10 +96,13 @@ func (d Dir) Read(p string) ([]byte, error) {
 	return readRegular(filepath.Join(d.Root, filepath.FromSlash(p)), p)
 }
 
-// Tree reads the files of one git tree.
+// Tree reads the files of one git tree through the strict tree reader, the
+// same one the verifier diffs with: what a state's trust is read from is
+// exactly what a change was judged on.
 type Tree struct {
-	Tree *object.Tree
-	Desc string // e.g. "commit 1a2b3c4"
+	Trees *gittree.Reader
+	Root  plumbing.Hash // the root tree
+	Desc  string        // e.g. "commit 1a2b3c4"
 }
 
 // AtRevision resolves rev (a branch, tag or commit id) in the repository at dir.
@@ -115,106 +114,51 @@ func AtRevision(dir, rev string) (*Tree, error) {
 	return RevisionOf(repo, rev)
 }
 
-// OpenRepo opens the git repository at dir (or above it). Objects in pack
-// files are read by gitpack, which touches only the part of a pack index a
-// lookup needs, so reading a few objects costs the same on any history.
-func OpenRepo(dir string) (*git.Repository, error) {
-	root, err := findGitDir(dir)
+// RevisionOf resolves rev in an open repository (see Resolve) and returns
+// the tree of the commit it names.
+func RevisionOf(repo *git.Repository, rev string) (*Tree, error) {
+	h, err := Resolve(repo, rev)
 	if err != nil {
 		return nil, err
 	}
-	dot := osfs.New(filepath.Join(root, ".git"))
-	if fi, err := os.Stat(filepath.Join(root, ".git")); err == nil && !fi.IsDir() {
-		// a worktree or submodule .git file: let go-git resolve it
-		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
-	}
-	// go-git's own object cache now serves only loose and very large objects.
-	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(4*cache.MiByte), filesystem.Options{KeepDescriptors: true})
-	var storage storage.Storer = st
-	packs, err := gitpack.Open(filepath.Join(root, ".git", "objects"))
-	switch {
-	case err == nil:
-		storage = &packedStorage{Storage: st, packs: packs}
-	case !errors.Is(err, gitpack.ErrUnsupported): // an old pack format: go-git reads it all
-		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
-	}
-	repo, err := git.Open(storage, osfs.New(root))
-	if err != nil {
-		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
-	}
-	return repo, nil
+	return CommitTree(gittree.New(repo.Storer), h)
 }
 
-func findGitDir(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+// CommitTree returns the tree of commit h, read by the strict commit reader.
+func CommitTree(trees *gittree.Reader, h plumbing.Hash) (*Tree, error) {
+	c, err := gitobj.ReadCommit(trees.Objects(), h)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("open git repository %s: %w", dir, git.ErrRepositoryNotExists)
-		}
-	}
-}
-
-// RevisionOf resolves rev in an open repository.
-func RevisionOf(repo *git.Repository, rev string) (*Tree, error) {
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return nil, fmt.Errorf("resolve revision %q: %w", rev, err)
-	}
-	c, err := repo.CommitObject(*h)
-	if err != nil {
-		return nil, fmt.Errorf("revision %q: %w", rev, err)
-	}
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("tree of %s: %w", c.Hash, err)
-	}
-	return &Tree{Tree: t, Desc: "commit " + c.Hash.String()[:12]}, nil
+	return &Tree{Trees: trees, Root: c.Tree, Desc: "commit " + h.String()[:12]}, nil
 }
 
 // Name implements Source.
 func (t *Tree) Name() string { return t.Desc }
 
-// List implements Source.
+// List implements Source. A malformed tree on the way is an error (see
+// gittree.Malformed), never a shorter list.
 func (t *Tree) List(tops ...string) ([]Entry, error) {
 	var out []Entry
 	for _, top := range tops {
-		e, err := t.Tree.FindEntry(top)
-		if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
+		e, err := t.Trees.Lookup(t.Root, top)
+		if errors.Is(err, gittree.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", t.Desc, err)
 		}
-		if e.Mode != filemode.Dir {
+		if !e.IsDir() {
 			out = append(out, entryOf(top, e.Mode))
 			continue
 		}
-		sub, err := t.Tree.Tree(top)
+		files, err := t.Trees.Files(e.Hash, top+"/")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", t.Desc, err)
 		}
-		w := object.NewTreeWalker(sub, true, nil)
-		for {
-			name, e, err := w.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				w.Close()
-				return nil, err
-			}
-			if e.Mode == filemode.Dir {
-				continue
-			}
-			out = append(out, entryOf(path.Join(top, name), e.Mode))
+		for _, f := range files {
+			out = append(out, entryOf(f.Path, f.Mode))
 		}
-		w.Close()
 	}
 	sortEntries(out)
 	return out, nil
@@ -222,7 +166,7 @@ func (t *Tree) List(tops ...string) ([]Entry, error) {
 
 func entryOf(p string, m filemode.FileMode) Entry {
 	switch m {
-	case filemode.Regular, filemode.Executable, filemode.Deprecated:
+	case filemode.Regular, filemode.Executable:
 		return Entry{Path: p, Regular: true, Kind: "file"}
 	case filemode.Symlink:
 		return Entry{Path: p, Kind: "symlink"}
@@ -232,28 +176,26 @@ func entryOf(p string, m filemode.FileMode) Entry {
 	return Entry{Path: p, Kind: "other"}
 }
 
-// Read implements Source.
+// Read implements Source. The bytes are checked against the blob's id.
 func (t *Tree) Read(p string) ([]byte, error) {
-	e, err := t.Tree.FindEntry(p)
-	if err != nil {
+	e, err := t.Trees.Lookup(t.Root, p)
+	if errors.Is(err, gittree.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	if !entryOf(p, e.Mode).Regular {
 		return nil, fmt.Errorf("%s: not a regular file: %w", p, fs.ErrNotExist)
 	}
-	f, err := t.Tree.TreeEntryFile(e)
+	data, err := gitobj.ReadBlob(t.Trees.Objects(), e.Hash, MaxFileSize)
+	if errors.Is(err, gitobj.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: more than %d bytes: %w", p, MaxFileSize, ErrTooLarge)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	if f.Size > MaxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes: %w", p, f.Size, ErrTooLarge)
-	}
-	r, err := f.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	defer r.Close()
-	return readBounded(r, p)
+	return data, nil
 }
 
 func readBounded(r io.Reader, p string) ([]byte, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
@@ -158,11 +159,7 @@ func TestHostileTrees(t *testing.T) {
 		object.TreeEntry{Name: "sub.yaml", Mode: filemode.Submodule, Hash: plumbing.NewHash("1111111111111111111111111111111111111111")},
 	)
 	root := tree(object.TreeEntry{Name: "members", Mode: filemode.Dir, Hash: members})
-	rt, err := repo.TreeObject(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := load(t, &source.Tree{Tree: rt, Desc: "test tree"})
+	fs := load(t, &source.Tree{Trees: gittree.New(repo.Storer), Root: root, Desc: "test tree"})
 	expect(t, fs, "members/evil.yaml", "file.type", "symlink")
 	expect(t, fs, "members/sub.yaml", "file.type", "submodule")
 	expect(t, fs, "members/liar.yaml", "yaml.syntax", "cannot read file")

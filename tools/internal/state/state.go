@@ -239,10 +239,16 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		r.key = &KeyFile{Path: r.file.Path, Key: k, Err: err}
 		return
 	}
-	// Most records take the fast path, which yields the same value as
+	// Most issue records take the fast path, which yields the same value as
 	// yaml.v3 without a node tree; a file it declines, or one with a
-	// finding, is parsed by yaml.v3 for its messages and positions.
-	value, fast := yamldoc.FastValue(data)
+	// finding, is parsed by yaml.v3 for its messages and positions. The
+	// files trust is read from (policy, roles, members) are read by yaml.v3
+	// alone: one reader for the bytes a signature decision depends on.
+	var value any
+	fast := false
+	if r.kind == schemas.Issue {
+		value, fast = yamldoc.FastValue(data)
+	}
 	var doc *yamldoc.Doc
 	if !fast || !set.Valid(r.kind, value) {
 		var err error
@@ -371,6 +377,27 @@ func expectedLayout(p string) string {
 	return "not part of the repository layout"
 }
 
+// LayoutProblem says why p, a path under issues/, members/ or roles/, is not
+// a path of the repository layout (and so can hold no record), or "". An
+// issue's folder must be the year in its id.
+func LayoutProblem(p string) string {
+	switch {
+	case strings.HasPrefix(p, "issues/"):
+		m := issuePathRe.FindStringSubmatch(p)
+		if m == nil {
+			return expectedLayout(p)
+		}
+		if !strings.HasPrefix(m[2], "EMB-"+m[1]+"-") {
+			return "the folder of an issue is the year in its id: issues/<YYYY>/EMB-<YYYY>-<NNNN>.yaml"
+		}
+	case strings.HasPrefix(p, "members/"), strings.HasPrefix(p, "roles/"):
+		if _, ok := kindOf(p); !ok {
+			return expectedLayout(p)
+		}
+	}
+	return ""
+}
+
 // IssuePathParts returns the folder year and file id of an issue path.
 func IssuePathParts(p string) (year, id string, ok bool) {
 	m := issuePathRe.FindStringSubmatch(p)
@@ -400,4 +427,27 @@ func Issue(src source.Source, p string) (rec *records.Issue, exists bool) {
 	parseOne(&r, set, &ignored)
 	rec, _ = r.rec.(*records.Issue)
 	return rec, true
+}
+
+// Decode reads one file of the given kind (schemas.Member, schemas.Issue, ...)
+// through the same layers as Load, into a new record of its type: nil, and
+// the first finding's message, when a layer fails.
+func Decode(kind, p string, data []byte) (any, error) {
+	set, err := schemas.Compiled()
+	if err != nil {
+		return nil, err
+	}
+	r := result{file: File{Path: p}, kind: kind, data: data}
+	var out finding.List
+	parseOne(&r, set, &out)
+	if r.rec == nil {
+		if fs := out.Sorted(); len(fs) > 0 {
+			return nil, fmt.Errorf("%s: %s", fs[0].Rule, fs[0].Message)
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		return nil, fmt.Errorf("%s does not hold a %s record", p, kind)
+	}
+	return r.rec, nil
 }

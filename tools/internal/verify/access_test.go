@@ -251,15 +251,19 @@ func TestRow19Paths(t *testing.T) {
 		{"Members/ by a coordinator", mara, map[string]string{"Members/debian.yaml": "id: debian\n"}, nil,
 			unauthorized("Members/debian.yaml")},
 		{"issue differing only in case", dana, map[string]string{"issues/2026/emb-2026-0004.yaml": newIssue("EMB-2026-0004", "dana-debian")}, nil,
-			[]want{{rule: "sig.unauthorized", path: "issues/2026/emb-2026-0004.yaml", text: "case"}}},
+			[]want{{rule: "sig.unauthorized", path: "issues/2026/emb-2026-0004.yaml", text: "not a record path"}}},
+		{"Issues/ folder next to issues/, by a coordinator", mara, map[string]string{"Issues/2026/EMB-2026-0004.yaml": newIssue("EMB-2026-0004", "dana-debian")}, nil,
+			[]want{{rule: "sig.unauthorized", path: "Issues/2026/EMB-2026-0004.yaml", text: "differs from issues only in letter case"}}},
+		{"Policy.yaml next to policy.yaml, by a coordinator", mara, map[string]string{"Policy.yaml": "x\n"}, nil,
+			[]want{{rule: "sig.unauthorized", path: "Policy.yaml", text: "differs from policy.yaml only in letter case"}}},
 		{"Cyrillic look-alike issue", dana, map[string]string{"issues/2026/\u0415MB-2026-0004.yaml": newIssue("EMB-2026-0004", "dana-debian")}, nil,
 			[]want{{rule: "sig.unauthorized", path: "issues/2026/\u0415MB-2026-0004.yaml", text: "look-alike"}}},
 		{"Cyrillic look-alike member", dana, map[string]string{"members/d\u0435bian.yaml": "id: debian\n"}, nil,
 			[]want{{rule: "sig.unauthorized", path: "members/d\u0435bian.yaml", text: "look-alike"}}},
 		{"dot-dot path component", dana, map[string]string{"issues/../roles/coordinators.yaml": newIssue("EMB-2026-0097", "dana-debian")}, nil,
-			[]want{{rule: "sig.unauthorized", path: "issues/..", text: "malformed tree"}}},
+			[]want{{rule: "sig.noncanonical", text: `entry "..": name .. is not allowed`}}},
 		{".git path component", dana, map[string]string{"issues/.git/config": newIssue("EMB-2026-0096", "dana-debian")}, nil,
-			[]want{{rule: "sig.unauthorized", path: "issues/.git", text: "malformed tree"}}},
+			[]want{{rule: "sig.noncanonical", text: `entry ".git"`}}},
 		{"new issue as its handler (control)", dana, map[string]string{"issues/2026/EMB-2026-0099.yaml": newIssue("EMB-2026-0099", "dana-debian")}, nil, nil},
 		{"executable bit (control)", mara, nil, map[string]entry{"tools/run.sh": {filemode.Executable, f.blob("#!/bin/sh\n")}}, nil},
 	}
@@ -308,24 +312,24 @@ func TestRow19MalformedTrees(t *testing.T) {
 	tests := []struct {
 		name string
 		tree func() plumbing.Hash
-		path string
+		text string
 	}{
 		{"file name holding a slash", func() plumbing.Hash {
 			e := object.TreeEntry{Name: issue4, Mode: filemode.Regular, Hash: f.blob(f.appendTo(issue4, "  slash\n"))}
 			return f.rawTree(insert(rootTree.Entries, "issues", e))
-		}, issue4},
+		}, `root tree`},
 		{"file name listed twice", func() plumbing.Hash {
 			members := f.treeObject(entryHash(t, rootTree, "members"))
 			e := object.TreeEntry{Name: "debian.yaml", Mode: filemode.Regular, Hash: f.blob(renamed)}
 			return f.rawTree(replace(rootTree.Entries, "members", f.rawTree(insert(members.Entries, "debian.yaml", e))))
-		}, mf},
+		}, `tree of members/`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.t = t
 			tree := tt.tree()
 			h := f.commit(spec{parents: []plumbing.Hash{f.root}, signer: dana(t), tree: &tree, msg: tt.name})
-			expect(t, f.verifyRange(f.root, h), want{rule: "sig.unauthorized", commit: h, path: tt.path, text: "malformed tree"})
+			expect(t, f.verifyRange(f.root, h), want{rule: "sig.noncanonical", commit: h, text: tt.text})
 		})
 	}
 	t.Run("the same edit in a well-formed tree (control)", func(t *testing.T) {

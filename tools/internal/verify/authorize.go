@@ -1,9 +1,7 @@
 package verify
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"reflect"
 	"regexp"
@@ -15,17 +13,15 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/access"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/source"
-	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
+	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
 // change is one path a commit adds, modifies or deletes.
-type change struct {
-	path      string
-	from, to  *entry // nil when absent on that side
-	malformed string // the new tree at path is one git would reject
-}
+type change = gittree.Change
 
 var (
 	memberFileRe = regexp.MustCompile(`^members/([a-z0-9][a-z0-9-]*)\.yaml$`)
@@ -39,80 +35,60 @@ func (v *verifier) authorize(j *judgement, t *Trust, signer string) {
 	if !ok {
 		d.changes, d.err = v.changes(j.c)
 	}
-	d.root = j.c.Tree
-	changes, root, err := d.changes, d.root, d.err
-	if err != nil {
-		j.add("sig.invalid", "", "cannot read the commit's changes: "+err.Error())
+	root := j.c.Tree
+	if d.err != nil {
+		j.addTreeError(d.err)
 		return
 	}
 	if signer == anchorPerson {
 		return // the root commit signed by a trust anchor founds the repository
 	}
-	for _, ch := range changes {
-		if why := v.pathProblem(ch, root); why != "" {
-			j.add("sig.unauthorized", ch.path, why)
+	for _, ch := range d.changes {
+		if why := pathProblem(ch); why != "" {
+			j.add("sig.unauthorized", ch.Path, why)
 			continue
 		}
 		if why := v.allowed(t, signer, ch, root); why != "" {
-			j.add("sig.unauthorized", ch.path, why)
+			j.add("sig.unauthorized", ch.Path, why)
 		}
 	}
 }
 
-// pathProblem refuses paths and entries no rule should ever allow.
-func (v *verifier) pathProblem(ch change, root plumbing.Hash) string {
-	if ch.malformed != "" {
-		return "malformed tree: " + ch.malformed + "; git rejects such trees"
-	}
-	if !safePathRe.MatchString(ch.path) {
+// gitControlFiles change how git reads other files (attributes re-encode or
+// filter them, .gitmodules points elsewhere, .mailmap renames people): only
+// coordinators may touch them, wherever they are.
+var gitControlFiles = []string{".gitattributes", ".gitmodules", ".mailmap"}
+
+// isGitControlFile reports whether base name could be read as one of
+// gitControlFiles (any letter case, NTFS's trailing dots).
+func isGitControlFile(name string) bool {
+	return slices.Contains(gitControlFiles, strings.ToLower(strings.TrimRight(name, ". ")))
+}
+
+// pathProblem refuses paths and entries no rule should ever allow. Trees git
+// rejects (names holding "/", ".git" in disguise, names listed twice or out
+// of order) never get this far: the strict tree reader refuses the commit.
+func pathProblem(ch change) string {
+	if !safePathRe.MatchString(ch.Path) {
 		return "path has characters outside A-Z a-z 0-9 . _ / + @ - (look-alike or control characters); rename it"
 	}
-	for _, seg := range strings.Split(ch.path, "/") {
-		if seg == "" || seg == "." || seg == ".." || strings.EqualFold(seg, ".git") {
-			return fmt.Sprintf("path component %q is refused (git itself rejects such trees); rename it", seg)
-		}
+	if ch.To == nil {
+		return "" // deleting is for the access rules to judge
 	}
-	if ch.to != nil {
-		switch ch.to.Mode {
-		case filemode.Regular, filemode.Executable:
-		case filemode.Symlink:
-			return "symlinks are refused: a link can make one path stand for another"
-		case filemode.Submodule:
-			return "submodules are refused"
-		default:
-			return fmt.Sprintf("entry of mode %s is refused; only regular files are allowed", ch.to.Mode)
-		}
-		// Trees git rejects (a name holding "/", a name listed twice, names out
-		// of order) never get this far: the tree parser reports them as
-		// malformed, so an entry is always what its path names.
-		if ch.from == nil {
-			if other := v.caseTwin(root, ch.path); other != "" {
-				return fmt.Sprintf("path differs from %s only in letter case; on case-insensitive systems they collide", other)
-			}
-		}
+	if why := state.LayoutProblem(ch.Path); why != "" {
+		return "not a record path: " + why + "; nothing else belongs in the records' folders"
 	}
-	return ""
-}
-
-// caseTwin returns a sibling of p whose name differs only in case.
-func (v *verifier) caseTwin(root plumbing.Hash, p string) string {
-	dir, name := path.Split(p)
-	sub := root
-	if dir != "" {
-		e, ok := v.trees.lookup(root, strings.TrimSuffix(dir, "/"))
-		if !ok || e.Mode != filemode.Dir {
-			return ""
-		}
-		sub = e.Hash
+	switch ch.To.Mode {
+	case filemode.Regular, filemode.Executable:
+	case filemode.Symlink:
+		return "symlinks are refused: a link can make one path stand for another"
+	case filemode.Submodule:
+		return "submodules are refused"
+	default:
+		return fmt.Sprintf("entry of mode %s is refused; only regular files are allowed", ch.To.Mode)
 	}
-	t, err := v.trees.tree(sub)
-	if err != nil {
-		return ""
-	}
-	for _, e := range t.entries {
-		if e.Name != name && strings.EqualFold(e.Name, name) {
-			return dir + e.Name
-		}
+	if ch.CaseTwin != "" {
+		return fmt.Sprintf("path differs from %s only in letter case; on case-insensitive systems they collide", ch.CaseTwin)
 	}
 	return ""
 }
@@ -120,10 +96,13 @@ func (v *verifier) caseTwin(root plumbing.Hash, p string) string {
 // allowed returns "" when some access rule matching ch.path grants the signer the
 // change, or the reason it is refused (deny by default).
 func (v *verifier) allowed(t *Trust, signer string, ch change, root plumbing.Hash) string {
+	if isGitControlFile(path.Base(ch.Path)) && !t.IsCoordinator(signer) {
+		return fmt.Sprintf("%s changes how git reads other files; only coordinators may change it", path.Base(ch.Path))
+	}
 	var who []string
 	reasons := map[string]string{}
 	for _, rule := range t.State.Policy.Access {
-		if !slices.ContainsFunc(rule.Paths, func(p string) bool { return access.Match(p, ch.path) }) {
+		if !slices.ContainsFunc(rule.Paths, func(p string) bool { return access.Match(p, ch.Path) }) {
 			continue
 		}
 		for _, principal := range rule.Allow {
@@ -171,19 +150,19 @@ func (v *verifier) grants(t *Trust, principal, signer string, ch change, root pl
 // status, lists, founding flag, removal or vouch, and may not create, delete or
 // rename it.
 func (v *verifier) ownMember(t *Trust, signer string, ch change) (bool, string) {
-	m := memberFileRe.FindStringSubmatch(ch.path)
+	m := memberFileRe.FindStringSubmatch(ch.Path)
 	if m == nil || t.MemberOf(signer) != m[1] {
 		return false, ""
 	}
-	if ch.from == nil || ch.to == nil {
+	if ch.From == nil || ch.To == nil {
 		return false, "a member may not create, delete or rename its own record; ask a coordinator"
 	}
 	var before, after records.Member
-	if err := v.decodeBlob(ch.from.Hash, ch.path, &before); err != nil {
-		return false, "the old record does not parse: " + err.Error()
+	if err := v.decodeBlob(ch.From.Hash, ch.Path, &before); err != nil {
+		return false, "the old record does not read: " + err.Error()
 	}
-	if err := v.decodeBlob(ch.to.Hash, ch.path, &after); err != nil {
-		return false, "the new record does not parse: " + err.Error()
+	if err := v.decodeBlob(ch.To.Hash, ch.Path, &after); err != nil {
+		return false, "the new record does not read: " + err.Error()
 	}
 	var changed []string
 	for _, f := range []struct {
@@ -252,7 +231,7 @@ func otherMemberListing(t *Trust, member string, match func(records.Person) bool
 // keyOwner: a key file may be changed by the person who lists it, at the base or
 // in their own record as this commit leaves it (adding a new key of their own).
 func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Hash) (bool, string) {
-	m := keyFileRe.FindStringSubmatch(ch.path)
+	m := keyFileRe.FindStringSubmatch(ch.Path)
 	if m == nil {
 		return false, ""
 	}
@@ -261,7 +240,7 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Ha
 		return true, ""
 	}
 	member := t.MemberOf(signer)
-	if member == "" || ch.to == nil {
+	if member == "" || ch.To == nil {
 		return false, ""
 	}
 	// A key file the base already has, or a key the base lists for someone,
@@ -272,8 +251,8 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Ha
 	if other := otherMemberListing(t, member, func(q records.Person) bool { return slices.Contains(q.Keys, fpr) }); other != "" {
 		return false, fmt.Sprintf("key %s belongs to a person of members/%s.yaml at the base", fpr, other)
 	}
-	e, ok := v.trees.lookup(root, "members/"+member+".yaml")
-	if !ok {
+	e, err := v.trees.Lookup(root, "members/"+member+".yaml")
+	if err != nil {
 		return false, ""
 	}
 	var rec records.Member
@@ -292,13 +271,13 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Ha
 // records them; a new issue by the person it names as handler. Only coordinators
 // delete issues.
 func (v *verifier) issueTeam(t *Trust, signer string, ch change) (bool, string) {
-	if !strings.HasPrefix(ch.path, "issues/") || t.MemberOf(signer) == "" {
+	if !strings.HasPrefix(ch.Path, "issues/") || t.MemberOf(signer) == "" {
 		return false, ""
 	}
-	if ch.to == nil {
+	if ch.To == nil {
 		return false, "only coordinators delete issue records; set status: withdrawn instead"
 	}
-	if base, exists := t.Issue(ch.path); exists {
+	if base, exists := t.Issue(ch.Path); exists {
 		if base == nil {
 			return false, "the base's version of this record is invalid, so its team is unknown"
 		}
@@ -308,8 +287,8 @@ func (v *verifier) issueTeam(t *Trust, signer string, ch change) (bool, string) 
 		return false, fmt.Sprintf("%s is not the handler or on the response team of this issue at the base", signer)
 	}
 	var rec records.Issue
-	if err := v.decodeBlob(ch.to.Hash, ch.path, &rec); err != nil {
-		return false, "the new record does not parse: " + err.Error()
+	if err := v.decodeBlob(ch.To.Hash, ch.Path, &rec); err != nil {
+		return false, "the new record does not read: " + err.Error()
 	}
 	if rec.Handler == signer {
 		return true, ""
@@ -317,29 +296,31 @@ func (v *verifier) issueTeam(t *Trust, signer string, ch change) (bool, string) 
 	return false, "a new issue may be added by a coordinator or by the person it names as handler"
 }
 
-// decodeBlob reads a YAML blob strictly and decodes it.
+// decodeBlob reads a record blob through the layers a state is loaded with
+// (YAML, schema, decoding): the verifier judges a record as the next state
+// will read it.
 func (v *verifier) decodeBlob(h plumbing.Hash, p string, into any) error {
-	blob, err := v.repo.BlobObject(h)
+	data, err := gitobj.ReadBlob(v.repo.Storer, h, source.MaxFileSize)
 	if err != nil {
 		return err
 	}
-	if blob.Size > source.MaxFileSize {
-		return errors.New("file too large")
+	kind := schemas.Member
+	if strings.HasPrefix(p, "issues/") {
+		kind = schemas.Issue
 	}
-	r, err := blob.Reader()
+	rec, err := state.Decode(kind, p, data)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, source.MaxFileSize))
-	if err != nil {
-		return err
+	switch into := into.(type) {
+	case *records.Member:
+		*into = *rec.(*records.Member)
+	case *records.Issue:
+		*into = *rec.(*records.Issue)
+	default:
+		return fmt.Errorf("cannot decode into %T", into)
 	}
-	doc, err := yamldoc.Parse(p, data)
-	if err != nil {
-		return err
-	}
-	return doc.Root.Decode(into)
+	return nil
 }
 
 // changes lists the paths commit c changes against its first parent (or against
@@ -352,17 +333,28 @@ func (v *verifier) changes(c *gitobj.Commit) ([]change, error) {
 			return nil, err
 		}
 	}
-	return v.trees.diff(parentTree, c.Tree)
+	return v.trees.Diff(parentTree, c.Tree)
 }
 
-// treeOf returns the tree id of commit h, from the commits already parsed when it can.
+// treeOf returns the tree id of commit h, from the commits already parsed when
+// it can, else read by the strict commit reader.
 func (v *verifier) treeOf(h plumbing.Hash) (plumbing.Hash, error) {
-	if c, ok := v.parsed[h]; ok {
-		return c.Tree, nil
-	}
-	pc, err := v.repo.CommitObject(h)
+	c, err := v.commit(h)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("commit %s: %w", short(h), err)
+		return plumbing.ZeroHash, err
 	}
-	return pc.TreeHash, nil
+	return c.Tree, nil
+}
+
+// commit returns commit h, strictly parsed (and kept).
+func (v *verifier) commit(h plumbing.Hash) (*gitobj.Commit, error) {
+	if c, ok := v.parsed[h]; ok {
+		return c, nil
+	}
+	c, err := readCommit(v.repo.Storer, h)
+	if err != nil {
+		return nil, err
+	}
+	v.parsed[h] = c
+	return c, nil
 }

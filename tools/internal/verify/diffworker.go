@@ -7,13 +7,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 )
 
 // diffWorker reads what commits change on a second handle of the repository,
 // while the walk goes on with the first: go-git is not safe for concurrent
 // use, but two handles on the same immutable objects are independent.
 type diffWorker struct {
-	trees   *treeCache
+	trees   *gittree.Reader
 	jobs    chan diffJob
 	done    chan struct{}
 	mu      sync.Mutex
@@ -25,11 +26,11 @@ type diffJob struct {
 }
 
 func startDiffWorker(repo *git.Repository) *diffWorker {
-	w := &diffWorker{trees: newTreeCache(repo), jobs: make(chan diffJob, 1024), done: make(chan struct{}), results: map[plumbing.Hash]diffResult{}}
+	w := &diffWorker{trees: gittree.New(repo.Storer), jobs: make(chan diffJob, 1024), done: make(chan struct{}), results: map[plumbing.Hash]diffResult{}}
 	go func() {
 		defer close(w.done)
 		for j := range w.jobs {
-			chs, err := w.trees.diff(j.parentTree, j.tree)
+			chs, err := w.trees.Diff(j.parentTree, j.tree)
 			w.mu.Lock()
 			w.results[j.commit] = diffResult{changes: chs, err: err}
 			w.mu.Unlock()

@@ -36,7 +36,9 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
@@ -852,15 +854,11 @@ func (f *fixture) addPerson(m, person string, s *signer) plumbing.Hash {
 // trust loads the trust of commit h, as Range does for its base.
 func (f *fixture) trust(h plumbing.Hash) *verify.Trust {
 	f.t.Helper()
-	c, err := f.repo.CommitObject(h)
+	src, err := source.CommitTree(gittree.New(f.repo.Storer), h)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tree, err := c.Tree()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	tr, err := verify.TrustFromTree(tree, "test "+h.String()[:7])
+	tr, err := verify.TrustOf(src)
 	if err != nil {
 		f.t.Fatal(err)
 	}

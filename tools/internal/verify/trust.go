@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/source"
@@ -28,11 +27,15 @@ type Trust struct {
 	Broken string
 }
 
-// TrustFromTree loads the trust of one commit tree.
-func TrustFromTree(tree *object.Tree, desc string) (*Trust, error) {
+// TrustOf loads the trust of one state, a commit's tree read by the strict
+// tree reader. A state holding a malformed tree trusts nobody (Broken).
+func TrustOf(src *source.Tree) (*Trust, error) {
 	var ignored finding.List // the state's own findings are validate's business
-	src := &source.Tree{Tree: tree, Desc: desc}
 	st, err := state.LoadParts(src, &ignored, state.Trust...)
+	if gittree.Malformed(err) {
+		return &Trust{State: &state.State{Source: src.Desc}, Owner: map[string]string{}, Mergers: map[string]bool{},
+			Broken: fmt.Sprintf("the trusted state (%s) holds a tree git rejects (%v), so no change can be authorized; repair it on the base branch first", src.Desc, err)}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -14,7 +15,10 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
 // Options of one verification run.
@@ -35,8 +39,9 @@ const secondHandleAfter = 256
 // Range verifies every commit of base..head against the trust of base.
 // Findings describe refused commits; an error means the check could not run.
 func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
+	v := newVerifier(repo, opt.Now)
 	// Trust first, so signatures can be checked while the walk goes on.
-	trust, err := baseTrust(repo, base)
+	trust, err := v.baseTrust(base)
 	if f, ok := asFinding(err); ok {
 		return []finding.Finding{f}, nil
 	}
@@ -69,7 +74,6 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	if opt.FastForward && !descends {
 		out = append(out, rangeFinding(head, fmt.Sprintf("head %s does not descend from %s: the history was rewritten; restore the verified history instead of force-pushing", short(head), short(base))))
 	}
-	v := newVerifier(repo, opt.Now)
 	differ.finish(v.diffs)
 	inRange := map[plumbing.Hash]bool{}
 	for _, c := range commits {
@@ -107,7 +111,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	trusts := make([]*Trust, len(commits))
 	for i, c := range commits {
 		if len(c.Parents) == 0 {
-			t, err := anchorTrust(repo, c, anchors)
+			t, err := v.anchorTrust(c, anchors)
 			if err != nil {
 				return nil, err
 			}
@@ -140,7 +144,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 
 type verifier struct {
 	repo     *git.Repository
-	trees    *treeCache
+	trees    *gittree.Reader // the one reader of every tree a decision reads
 	parsed   map[plumbing.Hash]*gitobj.Commit // the commits being judged
 	diffs    map[plumbing.Hash]diffResult
 	now      time.Time
@@ -149,7 +153,7 @@ type verifier struct {
 }
 
 func newVerifier(repo *git.Repository, now time.Time) *verifier {
-	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: newTreeCache(repo), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
+	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: gittree.New(repo.Storer), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
 }
 
 // readChanges reads what each commit changes (go-git, this goroutine) that
@@ -166,7 +170,6 @@ func (v *verifier) readChanges(commits []*gitobj.Commit) {
 // diffResult is what a commit changes, read ahead of judging it.
 type diffResult struct {
 	changes []change
-	root    plumbing.Hash // the commit's tree
 	err     error
 }
 
@@ -227,6 +230,22 @@ func (j *judgement) add(rule, path, msg string) {
 	j.out = append(j.out, f)
 }
 
+// addTreeError reports a change set that could not be read: a malformed tree
+// is sig.noncanonical (the whole commit is refused, never judged on part of
+// its change), a tree that cannot be read at all is sig.invalid.
+func (j *judgement) addTreeError(err error) {
+	if gittree.Malformed(err) {
+		j.add("sig.noncanonical", "", treeMessage(err))
+		return
+	}
+	j.add("sig.invalid", "", "cannot read the commit's changes: "+err.Error())
+}
+
+// treeMessage says what is wrong with a malformed tree and what to do.
+func treeMessage(err error) string {
+	return err.Error() + "; git fsck --strict rejects such a tree (or it nests deeper than embargo reads): rebuild the commit with git"
+}
+
 // classify maps a signature error to its rule and a message that says what to do.
 func classify(err error) (rule, msg string) {
 	switch {
@@ -251,6 +270,8 @@ func asFinding(err error) (finding.Finding, bool) {
 	case errors.As(err, &oe):
 		return finding.Finding{Rule: "sig.noncanonical", Severity: finding.Error, Commit: oe.commit.String(),
 			Message: oe.err.Error() + "; the commit object is not what git writes, rewrite it with git"}, true
+	case gittree.Malformed(err):
+		return finding.Finding{Rule: "sig.noncanonical", Severity: finding.Error, Message: treeMessage(err)}, true
 	}
 	return finding.Finding{}, false
 }
@@ -261,16 +282,17 @@ func rangeFinding(h plumbing.Hash, msg string) finding.Finding {
 
 // baseTrust loads the trust of the base commit; a base that cannot be read is
 // a range problem (a shallow clone), reported as such.
-func baseTrust(repo *git.Repository, base plumbing.Hash) (*Trust, error) {
-	baseCommit, err := repo.CommitObject(base)
+func (v *verifier) baseTrust(base plumbing.Hash) (*Trust, error) {
+	c, err := readCommit(v.repo.Storer, base)
 	if err != nil {
+		var oe *objectError
+		if errors.As(err, &oe) {
+			return nil, err
+		}
 		return nil, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
 	}
-	baseTree, err := baseCommit.Tree()
-	if err != nil {
-		return nil, &rangeError{fmt.Sprintf("tree of base %s cannot be read (%v); fetch the full history", short(base), err)}
-	}
-	return TrustFromTree(baseTree, "base "+short(base))
+	v.parsed[base] = c
+	return TrustOf(&source.Tree{Trees: v.trees, Root: c.Tree, Desc: "base " + short(base)})
 }
 
 // trustOf loads (and caches) the trust of commit h's state. States that share their
@@ -284,11 +306,7 @@ func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, er
 	if t, ok := cache[key]; ok {
 		return t, nil
 	}
-	tree, err := v.repo.TreeObject(th)
-	if err != nil {
-		return nil, fmt.Errorf("tree of %s: %w", short(h), err)
-	}
-	t, err := TrustFromTree(tree, "commit "+short(h))
+	t, err := TrustOf(&source.Tree{Trees: v.trees, Root: th, Desc: "commit " + short(h)})
 	if err != nil {
 		return nil, err
 	}
@@ -296,33 +314,30 @@ func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, er
 	return t, nil
 }
 
+// trustKey names the parts of a state trust is read from by their ids.
 func (v *verifier) trustKey(root plumbing.Hash) string {
-	key := ""
-	for _, name := range []string{"policy.yaml", "roles", "members"} {
-		if e, ok := v.trees.lookup(root, name); ok {
-			key += e.Hash.String()
+	var key strings.Builder
+	for _, name := range state.Trust {
+		e, err := v.trees.Lookup(root, name)
+		switch {
+		case err == nil:
+			key.WriteString(e.Hash.String())
+		case !errors.Is(err, gittree.ErrNotFound):
+			return "root " + root.String() // never shared: TrustOf reads and refuses it
 		}
-		key += "/"
+		key.WriteString("/")
 	}
-	return key
+	return key.String()
 }
 
 // anchorTrust is the trust of a root commit: only the anchor fingerprints, with
 // their keys read from the root's own tree (the fingerprint pins the key).
-func anchorTrust(repo *git.Repository, c *gitobj.Commit, anchors []string) (*Trust, error) {
-	co, err := repo.CommitObject(c.Hash)
+func (v *verifier) anchorTrust(c *gitobj.Commit, anchors []string) (*Trust, error) {
+	t, err := TrustOf(&source.Tree{Trees: v.trees, Root: c.Tree, Desc: "root " + short(c.Hash)})
 	if err != nil {
 		return nil, err
 	}
-	tree, err := co.Tree()
-	if err != nil {
-		return nil, err
-	}
-	t, err := TrustFromTree(tree, "root "+short(c.Hash))
-	if err != nil {
-		return nil, err
-	}
-	anchor := &Trust{State: t.State, Owner: map[string]string{}, Mergers: map[string]bool{}}
+	anchor := &Trust{State: t.State, Owner: map[string]string{}, Mergers: map[string]bool{}, Broken: t.Broken}
 	for _, fpr := range anchors {
 		kf := t.State.Keys[fpr]
 		if kf == nil || kf.Key == nil || kf.Key.Fingerprint != fpr {

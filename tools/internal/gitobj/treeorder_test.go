@@ -1,4 +1,4 @@
-package verify
+package gitobj
 
 import (
 	"math/rand"
@@ -12,7 +12,7 @@ import (
 // names with '/' appended to folders, on names built from the bytes around
 // '/' in ASCII order.
 func TestCompareTreeOrder(t *testing.T) {
-	key := func(e entry) string {
+	key := func(e TreeEntry) string {
 		if e.Mode == filemode.Dir {
 			return e.Name + "/"
 		}
@@ -43,9 +43,9 @@ func TestCompareTreeOrder(t *testing.T) {
 		return filemode.Regular
 	}
 	for i := 0; i < 100000; i++ {
-		a, b := entry{Name: name(), Mode: mode()}, entry{Name: name(), Mode: mode()}
-		if got, want := sign(compareTreeOrder(a, b)), sign(strings.Compare(key(a), key(b))); got != want {
-			t.Fatalf("compareTreeOrder(%q %v, %q %v) = %d, want %d", a.Name, a.Mode, b.Name, b.Mode, got, want)
+		a, b := TreeEntry{Name: name(), Mode: mode()}, TreeEntry{Name: name(), Mode: mode()}
+		if got, want := sign(CompareTreeOrder(a, b)), sign(strings.Compare(key(a), key(b))); got != want {
+			t.Fatalf("CompareTreeOrder(%q %v, %q %v) = %d, want %d", a.Name, a.Mode, b.Name, b.Mode, got, want)
 		}
 	}
 }
