@@ -144,7 +144,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 
 type verifier struct {
 	repo     *git.Repository
-	trees    *gittree.Reader // the one reader of every tree a decision reads
+	trees    *gittree.Reader                  // the one reader of every tree a decision reads
 	parsed   map[plumbing.Hash]*gitobj.Commit // the commits being judged
 	diffs    map[plumbing.Hash]diffResult
 	now      time.Time
