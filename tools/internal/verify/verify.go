@@ -181,6 +181,9 @@ func (v *verifier) judge(c *gitobj.Commit, t *Trust, sr sigResult) []finding.Fin
 		j.add("sig.missing", "", "commit is not signed; sign every commit (git commit -S, or git rebase --exec 'git commit --amend --no-edit -S')")
 	case c.SigType != gitobj.SigOpenPGP:
 		j.add("sig.invalid", "", fmt.Sprintf("unsupported signature type %s; sign with OpenPGP (git config gpg.format openpgp)", c.SigType))
+	case t.Broken != "":
+		// The state judged against trusts nobody; say why, not that the key is unknown.
+		j.add("sig.unauthorized", "", t.Broken)
 	case sr.err != nil:
 		rule, why := classify(sr.err)
 		j.add(rule, "", why)
@@ -196,8 +199,6 @@ func (v *verifier) judge(c *gitobj.Commit, t *Trust, sr sigResult) []finding.Fin
 	signer := t.Owner[j.fpr]
 	merger := t.Mergers[j.fpr]
 	switch {
-	case t.Broken != "":
-		j.add("sig.unauthorized", "", t.Broken)
 	case signer == "" && !merger:
 		j.add("sig.unknown-key", "", "signed by a key that no active person lists; keys take effect only once merged")
 	case len(c.Parents) > 2:
