@@ -153,7 +153,9 @@ func TestRow26MalformedTrees(t *testing.T) {
 		{"unknown mode", func(es []rawEntry) []rawEntry { return withEntry(es, rawEntry{"100600", "zz", blob}, "") }, `mode "100600"`},
 		{"null object id", func(es []rawEntry) []rawEntry { return withEntry(es, rawEntry{"100644", "zz", plumbing.ZeroHash}, "") }, "null object id"},
 		{"unsorted", func(es []rawEntry) []rawEntry { return append(slices.Clone(es), rawEntry{"100644", "0first", blob}) }, "out of git's order"},
-		{"a name twice, side by side", func(es []rawEntry) []rawEntry { return append([]rawEntry{{"100644", "0a", blob}, {"100644", "0a", blob}}, es...) }, "name listed twice"},
+		{"a name twice, side by side", func(es []rawEntry) []rawEntry {
+			return append([]rawEntry{{"100644", "0a", blob}, {"100644", "0a", blob}}, es...)
+		}, "name listed twice"},
 		{"a file and a folder of one name, apart", func(es []rawEntry) []rawEntry {
 			return append([]rawEntry{{"100644", "0a", blob}, {"100644", "0a.b", blob}, {"40000", "0a", sub}}, es...)
 		}, "as a file and as a folder"},
