@@ -56,6 +56,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyDetached$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCommit$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTree$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
+	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./tools/internal/access
 	$(GO) test -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzPublishNoLeak$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline

@@ -41,23 +41,30 @@ func Match(pat, p string) bool {
 	return matchSegs(strings.Split(pat, "/"), strings.Split(p, "/"))
 }
 
+// matchSegs matches pattern segments against path segments by dynamic
+// programming over (pattern position, path position): time in proportion to
+// their product, however many "**" the pattern holds.
 func matchSegs(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			for i := 0; i <= len(segs); i++ {
-				if matchSegs(rest, segs[i:]) {
-					return true
-				}
+	// next[j]: pat[i+1:] matches segs[j:]; cur is the same for pat[i:].
+	next := make([]bool, len(segs)+1)
+	cur := make([]bool, len(segs)+1)
+	next[len(segs)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		if pat[i] == "**" {
+			acc := false
+			for j := len(segs); j >= 0; j-- {
+				acc = acc || next[j] // "**" takes segs[j:k] for some k
+				cur[j] = acc
 			}
-			return false
+		} else {
+			cur[len(segs)] = false
+			for j := range segs {
+				cur[j] = next[j+1] && matchSeg(pat[i], segs[j])
+			}
 		}
-		if len(segs) == 0 || !matchSeg(pat[0], segs[0]) {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		next, cur = cur, next
 	}
-	return len(segs) == 0
+	return next[0]
 }
 
 // matchSeg matches one segment with '*' wildcards (no '/' inside).

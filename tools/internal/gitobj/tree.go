@@ -188,6 +188,11 @@ func isHFSDotGit(name string) bool {
 	for i := 0; i < len(name); {
 		r, size := utf8.DecodeRuneInString(name[i:])
 		i += size
+		if r == utf8.RuneError && size == 1 {
+			// git reads malformed UTF-8 as the end of the name here, so
+			// ".git\xf5" is ".git" to it.
+			return want == ""
+		}
 		if hfsIgnored(r) {
 			continue
 		}

@@ -392,7 +392,7 @@ type entry struct {
 // object. Its root commit holds the bundled example data, signed by
 // mara-openwall (a coordinator).
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	repo   *git.Repository
 	clock  time.Time
@@ -451,7 +451,7 @@ func repoRoot(t testing.TB) string {
 
 // newFixture makes a repository with git.PlainInit in a temporary folder and
 // commits the example data as its root, signed by mara-openwall, on branch main.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	repo, err := git.PlainInit(dir, false)
