@@ -42,6 +42,8 @@ func TestUsageErrors(t *testing.T) {
 		{"missing-repo", []string{"validate", "--repo", filepath.Join(root, "no-such-dir")}, "cannot read repository"},
 		{"bad-rev", []string{"validate", "--repo", root, "--rev", "no-such-rev"}, `revision "no-such-rev": reference not found`},
 		{"stray-argument", []string{"validate", "extra"}, `unexpected argument "extra"`},
+		{"tree-rev", []string{"verify", "--repo", root, "--base", "HEAD", "--head", "HEAD^{tree}"}, "unsupported revision syntax"},
+		{"path-rev", []string{"validate", "--repo", root, "--rev", "HEAD:policy.yaml"}, "unsupported revision syntax"},
 		{"verify-no-base", []string{"verify", "--repo", root}, "verify needs --base or --all"},
 		{"verify-all-and-base", []string{"verify", "--all", "--base", "main"}, "exclude each other"},
 		{"verify-all-no-trust", []string{"verify", "--all"}, "--all needs --trust"},

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/report"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -47,11 +48,23 @@ func validateAt(repo, rev string, now time.Time, out *finding.List) (*state.Stat
 		src = t
 	}
 	st, err := state.Load(src, out)
+	if gittree.Malformed(err) {
+		// A tree git rejects holds no state to check: one finding says why.
+		out.Add(malformedTree(err))
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	validate.Check(st, now, out)
 	return st, nil
+}
+
+// malformedTree is the finding for a revision whose files cannot be listed
+// because a tree is one git itself rejects.
+func malformedTree(err error) finding.Finding {
+	return finding.Finding{Rule: "sig.noncanonical", Severity: finding.Error,
+		Message: err.Error() + "; git fsck --strict rejects this tree, so nothing in it is read; rebuild the commit with git"}
 }
 
 // emit renders findings and turns error findings into exit code 1.
