@@ -7,7 +7,9 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -24,8 +26,10 @@ import (
 // Options of one verification run.
 type Options struct {
 	Now time.Time
-	// FastForward requires head to descend from base (a push to main), so a
-	// rewritten history is refused.
+	// FastForward is the protected branch's check: head must descend from
+	// base (a rewritten history is refused), and the history is judged as the
+	// sequence of pull requests it was, each by the state before it (see
+	// landings).
 	FastForward bool
 	// Reopen, when set, opens a second handle on the same repository, so that
 	// reading the changes can run beside the walk. Optional: only speed.
@@ -36,7 +40,9 @@ type Options struct {
 // repository handle (Options.Reopen) starts.
 const secondHandleAfter = 256
 
-// Range verifies every commit of base..head against the trust of base.
+// Range verifies every commit of base..head against the trust of base. With
+// Options.FastForward (the protected branch) it judges the history as the
+// sequence of pull requests it was instead: see landings.
 // Findings describe refused commits; an error means the check could not run.
 func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
 	v := newVerifier(repo, opt.Now)
@@ -48,13 +54,26 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	if err != nil {
 		return nil, err
 	}
-	pool := newSigPool(opt.Now, func(*gitobj.Commit) *Trust { return trust })
+	// Each commit is checked against the trust of the state it is judged
+	// by: the base's, unless a landing of the protected branch says other.
+	var trustMu sync.Mutex
+	judgedBy := map[plumbing.Hash]*Trust{}
+	pool := newSigPool(opt.Now, func(c *gitobj.Commit) *Trust {
+		trustMu.Lock()
+		defer trustMu.Unlock()
+		if t, ok := judgedBy[c.Hash]; ok {
+			return t
+		}
+		return trust
+	})
 	// A second handle pays off only for long ranges (a goroutine and a cache of
 	// its own), so it starts once the walk has seen that the range is long.
 	var differ *diffWorker
 	picked := 0
 	commits, descends, err := walkRange(repo.Storer, base, head, func(c *gitobj.Commit, parentTree plumbing.Hash) {
-		pool.submit(c)
+		if !opt.FastForward {
+			pool.submit(c)
+		}
 		if picked++; picked == secondHandleAfter && opt.Reopen != nil {
 			if second, err := opt.Reopen(); err == nil {
 				differ = startDiffWorker(second)
@@ -82,14 +101,119 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	}
 	// Commits outside the range are base history: verified when they landed.
 	v.verified = func(h plumbing.Hash) bool { return !inRange[h] || v.ok[h] }
-	pool.close()
-	v.readChanges(commits)
-	// Judging starts while the pool checks the last signatures.
-	for _, c := range commits {
-		out = append(out, v.judge(c, trust, pool.result(c))...)
+	if !opt.FastForward {
+		pool.close()
+		v.readChanges(commits)
+		// Judging starts while the pool checks the last signatures.
+		for _, c := range commits {
+			out = append(out, v.judge(c, trust, pool.result(c))...)
+		}
+		finding.Sort(out)
+		return out, nil
+	}
+	defer pool.close()
+	groups := landings(base, head, commits)
+	if groups == nil || !descends {
+		// Not a first-parent history from base: judge it all by the base.
+		groups = []landing{{before: base, commits: commits}}
+	}
+	cache := map[string]*Trust{}
+	t, good := trust, true
+	for _, g := range groups {
+		// A landing is judged by the state before it, once every earlier
+		// landing held; after a refused one, by the last state that held.
+		if good && g.before != base {
+			if t, err = v.trustOf(g.before, cache); err != nil {
+				return nil, err
+			}
+		}
+		trustMu.Lock()
+		for _, c := range g.commits {
+			judgedBy[c.Hash] = t
+		}
+		trustMu.Unlock()
+		for _, c := range g.commits {
+			pool.submit(c)
+		}
+		v.readChanges(g.commits)
+		for _, c := range g.commits {
+			fs := v.judge(c, t, pool.result(c))
+			good = good && len(fs) == 0
+			out = append(out, fs...)
+		}
 	}
 	finding.Sort(out)
 	return out, nil
+}
+
+// landing is one pull request as the protected branch received it: the
+// commits it brought and the state before it, which judges them.
+type landing struct {
+	before  plumbing.Hash
+	commits []*gitobj.Commit // parents before children
+}
+
+// landings splits a range of the protected branch into the pull requests it
+// was, following first parents from head back to base (the mainline):
+//   - a merge on the mainline lands with every commit it brings in (those
+//     reachable from its other parents and not from the mainline before it),
+//     judged by the state of its first parent;
+//   - consecutive non-merge commits on the mainline (a direct push, a
+//     fast-forwarded or rebased pull request) are one landing, judged by the
+//     state before the first of them: nothing in git tells where one of them
+//     ends and the next begins, so a key added by one of them may not sign
+//     another until a merge separates them.
+//
+// So a key added by one merged pull request may sign the next, while a key
+// added and used inside one pull request or one push stays refused. It
+// returns nil when first parents from head do not lead to base.
+func landings(base, head plumbing.Hash, commits []*gitobj.Commit) []landing {
+	byHash := make(map[plumbing.Hash]*gitobj.Commit, len(commits))
+	for _, c := range commits {
+		byHash[c.Hash] = c
+	}
+	var mainline []*gitobj.Commit
+	for h := head; h != base; {
+		c, ok := byHash[h]
+		if !ok || len(c.Parents) == 0 {
+			return nil
+		}
+		mainline = append(mainline, c)
+		h = c.Parents[0]
+	}
+	slices.Reverse(mainline)
+	group := map[plumbing.Hash]int{}
+	var out []landing
+	for i, m := range mainline {
+		before := base
+		if i > 0 {
+			before = mainline[i-1].Hash
+		}
+		if i == 0 || len(m.Parents) > 1 || len(mainline[i-1].Parents) > 1 {
+			out = append(out, landing{before: before})
+		}
+		g := len(out) - 1
+		group[m.Hash] = g
+		stack := slices.Clone(m.Parents[1:])
+		for len(stack) > 0 {
+			h := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			c, ok := byHash[h]
+			if _, done := group[h]; !ok || done {
+				continue
+			}
+			group[h] = g
+			stack = append(stack, c.Parents...)
+		}
+	}
+	for _, c := range commits {
+		g, ok := group[c.Hash]
+		if !ok {
+			return nil // not reachable the way the walk found it: judge by the base
+		}
+		out[g].commits = append(out[g].commits, c)
+	}
+	return out
 }
 
 // Audit verifies all history reachable from head: each commit against the state
