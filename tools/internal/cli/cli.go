@@ -29,6 +29,7 @@ Usage:
     embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github|sarif|gitlab]
     embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
+    embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
     embargo status    [--repo DIR] [--now TIME] [--within DUR] [--format text|json|markdown]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
@@ -50,6 +51,7 @@ Exit status: 0 no errors (warnings allowed), 1 error findings, 2 could not run.
 // env is what a command needs from the outside world, so tests can drive Run directly.
 type env struct {
 	ctx            context.Context
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -78,8 +80,14 @@ func usagef(hint, format string, args ...any) error {
 // errFindings means the command ran and reported error findings (exit 1).
 var errFindings = errors.New("error findings")
 
-// Run runs the command line args (without the program name) and returns the exit code.
+// Run runs the command line args (without the program name) and returns the
+// exit code; standard input is the process's.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return RunWithInput(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// RunWithInput is Run reading standard input from stdin.
+func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -96,7 +104,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "embargo: hint: run 'embargo --help' for the list of commands\n")
 		return ExitUsage
 	}
-	err := runSafely(cmd, &env{ctx: ctx, stdout: stdout, stderr: stderr}, args[1:])
+	err := runSafely(cmd, &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}, args[1:])
 	var ue *usageError
 	switch {
 	case err == nil:

@@ -20,12 +20,36 @@ import (
 type packedStorage struct {
 	*filesystem.Storage
 	packs *gitpack.Store
+	// incoming are object folders read before the repository's own: the
+	// quarantine a push's objects wait in while the pre-receive hook runs.
+	incoming []incomingObjects
+}
+
+// incomingObjects is one extra object folder: its packs and loose objects.
+type incomingObjects struct {
+	dir   string
+	packs *gitpack.Store
+}
+
+// read finds h in the extra folder, or gitpack.ErrNotFound.
+func (in incomingObjects) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	typ, data, err := in.packs.Read(h)
+	if errors.Is(err, gitpack.ErrNotFound) {
+		return gitpack.ReadLoose(in.dir, h)
+	}
+	return typ, data, err
 }
 
 // EncodedObject implements storer.EncodedObjectStorer, with go-git's
 // semantics: an object of another type than t is plumbing.ErrObjectNotFound.
 func (s *packedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
 	typ, data, err := s.packs.Read(h)
+	for _, in := range s.incoming {
+		if !errors.Is(err, gitpack.ErrNotFound) {
+			break
+		}
+		typ, data, err = in.read(h)
+	}
 	if errors.Is(err, gitpack.ErrNotFound) || errors.Is(err, gitpack.ErrTooLarge) {
 		return s.Storage.EncodedObject(t, h)
 	}

@@ -28,6 +28,13 @@ var ErrUnsupportedRepo = errors.New("unsupported repository format")
 // files are read by gitpack, which touches only the part of a pack index a
 // lookup needs, so reading a few objects costs the same on any history.
 func OpenRepo(dir string) (*git.Repository, error) {
+	return OpenRepoWith(dir, nil)
+}
+
+// OpenRepoWith is OpenRepo reading objects from the folders incoming first:
+// git's quarantine of a push under review (GIT_OBJECT_DIRECTORY), which the
+// repository's own storage does not list. Nothing is ever written.
+func OpenRepoWith(dir string, incoming []string) (*git.Repository, error) {
 	gitDir, workTree, err := findGitDir(dir)
 	if err != nil {
 		return nil, err
@@ -50,7 +57,15 @@ func OpenRepo(dir string) (*git.Repository, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
-	store = &packedStorage{Storage: st, packs: packs}
+	ps := &packedStorage{Storage: st, packs: packs}
+	for _, in := range incoming {
+		p, err := gitpack.Open(in)
+		if err != nil {
+			return nil, fmt.Errorf("open incoming objects %s: %w", in, err)
+		}
+		ps.incoming = append(ps.incoming, incomingObjects{dir: in, packs: p})
+	}
+	store = ps
 	var wt billy.Filesystem
 	if workTree != "" {
 		wt = osfs.New(workTree)

@@ -31,6 +31,9 @@ type Options struct {
 	// sequence of pull requests it was, each by the state before it (see
 	// landings).
 	FastForward bool
+	// AllowEmpty accepts an empty range (head already in base's history)
+	// without a finding: a branch pushed at a commit main already has.
+	AllowEmpty bool
 	// Reopen, when set, opens a second handle on the same repository, so that
 	// reading the changes can run beside the walk. Optional: only speed.
 	Reopen func() (*git.Repository, error)
@@ -84,6 +87,9 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 	if err != nil {
 		pool.stop()
 		differ.finish(map[plumbing.Hash]diffResult{})
+		if errors.Is(err, errEmptyRange) && opt.AllowEmpty {
+			return nil, nil
+		}
 		if f, ok := asFinding(err); ok {
 			return []finding.Finding{f}, nil
 		}
@@ -414,7 +420,7 @@ func (v *verifier) baseTrust(base plumbing.Hash) (*Trust, error) {
 		if errors.As(err, &oe) {
 			return nil, err
 		}
-		return nil, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
+		return nil, &rangeError{msg: fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
 	}
 	v.parsed[base] = c
 	return TrustOf(&source.Tree{Trees: v.trees, Root: c.Tree, Desc: "base " + short(base)})

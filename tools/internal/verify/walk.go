@@ -15,9 +15,16 @@ import (
 const MaxCommits = 200_000
 
 // rangeError is a problem with the range itself (rule sig.range).
-type rangeError struct{ msg string }
+type rangeError struct {
+	msg  string
+	kind error // a sentinel such as errEmptyRange, or nil
+}
 
 func (e *rangeError) Error() string { return e.msg }
+func (e *rangeError) Unwrap() error { return e.kind }
+
+// errEmptyRange: head adds no commit to base.
+var errEmptyRange = errors.New("empty range")
 
 // objectError is a commit object that does not parse strictly (rule sig.noncanonical).
 type objectError struct {
@@ -52,14 +59,14 @@ func readCommit(s storer.EncodedObjectStorer, h plumbing.Hash) (*gitobj.Commit, 
 func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func(c *gitobj.Commit, parentTree plumbing.Hash)) (commits []*gitobj.Commit, descends bool, err error) {
 	w := &walker{s: s, seen: map[plumbing.Hash]*node{}, base: base}
 	if err := w.push(base, true); err != nil {
-		return nil, false, &rangeError{fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
+		return nil, false, &rangeError{msg: fmt.Sprintf("base %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(base), err)}
 	}
 	if err := w.push(head, false); err != nil {
 		var oe *objectError
 		if errors.As(err, &oe) {
 			return nil, false, err
 		}
-		return nil, false, &rangeError{fmt.Sprintf("head %s cannot be read: %v", short(head), err)}
+		return nil, false, &rangeError{msg: fmt.Sprintf("head %s cannot be read: %v", short(head), err)}
 	}
 	var picked []*node
 	for w.q.Len() > 0 && !w.allUninteresting() {
@@ -73,7 +80,7 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func
 				if errors.As(err, &oe) {
 					return nil, false, err
 				}
-				return nil, false, &rangeError{fmt.Sprintf("parent %s of commit %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(p), short(n.c.Hash), err)}
+				return nil, false, &rangeError{msg: fmt.Sprintf("parent %s of commit %s cannot be read (%v); is the clone shallow? fetch the full history (fetch-depth: 0)", short(p), short(n.c.Hash), err)}
 			}
 		}
 		if !n.uninteresting {
@@ -87,7 +94,7 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func
 			pick(n.c, parentTree)
 		}
 		if len(picked) > MaxCommits {
-			return nil, false, &rangeError{fmt.Sprintf("the range holds more than %d commits; verify it in parts", MaxCommits)}
+			return nil, false, &rangeError{msg: fmt.Sprintf("the range holds more than %d commits; verify it in parts", MaxCommits)}
 		}
 	}
 	var out []*gitobj.Commit
@@ -97,10 +104,10 @@ func walkRange(s storer.EncodedObjectStorer, base, head plumbing.Hash, pick func
 		}
 	}
 	if len(out) == 0 {
-		return nil, false, &rangeError{fmt.Sprintf("the range %s..%s is empty: head adds no commit to base", short(base), short(head))}
+		return nil, false, &rangeError{msg: fmt.Sprintf("the range %s..%s is empty: head adds no commit to base", short(base), short(head)), kind: errEmptyRange}
 	}
 	if !w.touchesBase(out) {
-		return nil, false, &rangeError{fmt.Sprintf("head %s shares no history with base %s (no merge base): a pull request must start from the base branch", short(head), short(base))}
+		return nil, false, &rangeError{msg: fmt.Sprintf("head %s shares no history with base %s (no merge base): a pull request must start from the base branch", short(head), short(base))}
 	}
 	return topoOrder(out), w.reachedBase, nil
 }
@@ -250,13 +257,13 @@ func walkAll(s storer.EncodedObjectStorer, head plumbing.Hash) ([]*gitobj.Commit
 		c, err := readCommit(s, h)
 		if err != nil {
 			if errors.Is(err, plumbing.ErrObjectNotFound) {
-				return nil, &rangeError{fmt.Sprintf("commit %s is missing; a full audit needs the full history (fetch-depth: 0)", short(h))}
+				return nil, &rangeError{msg: fmt.Sprintf("commit %s is missing; a full audit needs the full history (fetch-depth: 0)", short(h))}
 			}
 			return nil, err
 		}
 		out = append(out, c)
 		if len(out) > MaxCommits {
-			return nil, &rangeError{fmt.Sprintf("history holds more than %d commits", MaxCommits)}
+			return nil, &rangeError{msg: fmt.Sprintf("history holds more than %d commits", MaxCommits)}
 		}
 		for _, p := range c.Parents {
 			if !seen[p] {

@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/verify"
+)
+
+func init() { commands["pre-receive"] = runPreReceive }
+
+// preReceiveLimits bound what the hook reads from git.
+const (
+	maxRefUpdates = 10_000
+	maxLineLen    = 4096
+)
+
+var refUpdateRe = regexp.MustCompile(`^([0-9a-f]{40}) ([0-9a-f]{40}) (refs/[^\x00-\x20\x7f]+)$`)
+
+// otherRefModes say what the hook does with refs that are not protected.
+var otherRefModes = []string{"check", "allow", "refuse"}
+
+// runPreReceive is git's pre-receive hook in a bare repository: it reads
+// "<old> <new> <ref>" lines and refuses the whole push (exit 1) when any
+// update fails. Protected branches get what the protected branch's CI runs
+// (verify --fast-forward: no deletion, no rewrite, every new commit judged by
+// the state before its landing); other refs are judged as pull requests
+// against the first protected branch. It reads the pushed objects where git
+// keeps them until the hook accepts (the quarantine) and writes nothing.
+// Anything it cannot decide — an unreadable object, a timeout, a panic —
+// refuses the push.
+func runPreReceive(e *env, args []string) error {
+	fs := newFlags(e, "pre-receive")
+	repoDir := fs.String("repo", "", "the bare repository (default: $GIT_DIR, else the current folder)")
+	protect := fs.String("protect", "refs/heads/main", "comma-separated protected refs: no deletion, no rewrite, every commit judged as on main")
+	other := fs.String("other-refs", "check", "other refs: check (judged as a pull request against the first protected ref), allow or refuse")
+	trust := fs.String("trust", "", "fingerprints trusted to sign the root commit, to accept the first push of a protected branch (a full audit)")
+	nowFlag := fs.String("now", "", "the time to check at (RFC 3339); default: now")
+	timeout := fs.Duration("timeout", 60*time.Second, "refuse the push when the check takes longer")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	protected := splitList(*protect)
+	switch {
+	case len(protected) == 0:
+		return usagef("name at least one protected ref, e.g. --protect refs/heads/main", "--protect is empty")
+	case !slices.Contains(otherRefModes, *other):
+		return usagef("use one of: "+strings.Join(otherRefModes, ", "), "unknown --other-refs %q", *other)
+	case *timeout <= 0:
+		return usagef("give a positive duration, e.g. --timeout 60s", "--timeout %s", *timeout)
+	}
+	for _, r := range protected {
+		if !strings.HasPrefix(r, "refs/") {
+			return usagef("give full ref names, e.g. refs/heads/main", "--protect %q is not a full ref name", r)
+		}
+	}
+	anchors, err := parseTrust(*trust)
+	if err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	updates, err := readRefUpdates(e.stdin)
+	if err != nil {
+		return err
+	}
+	dir := *repoDir
+	if dir == "" {
+		dir = os.Getenv("GIT_DIR")
+	}
+	if dir == "" {
+		dir = "."
+	}
+	repo, err := source.OpenRepoWith(dir, quarantine(dir))
+	if err != nil {
+		return fmt.Errorf("%v; refusing the push", err)
+	}
+	h := &hook{repo: repo, protected: protected, other: *other, anchors: anchors, now: now}
+
+	// The judgement runs beside a timer; a panic in it is an error too.
+	type result struct {
+		verdicts []verdict
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("internal error: %v", p)
+			}
+			done <- r
+		}()
+		r.verdicts, r.err = h.judge(updates)
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(*timeout):
+		return fmt.Errorf("the check did not finish within %s; refusing the push (raise --timeout if the server is slow)", *timeout)
+	}
+	if r.err != nil {
+		return fmt.Errorf("%v; refusing the push", r.err)
+	}
+	var refused []string
+	for _, v := range r.verdicts {
+		if len(v.findings) == 0 {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s:\n", v.ref)
+		if err := report.Write(e.stdout, "text", v.findings); err != nil {
+			return err
+		}
+		if errs, _ := finding.Count(v.findings); errs > 0 {
+			refused = append(refused, v.ref)
+		}
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(e.stderr, "embargo: error: push refused: %s; nothing was updated\n", strings.Join(refused, ", "))
+		return errFindings
+	}
+	return nil
+}
+
+// refUpdate is one line git gives the hook.
+type refUpdate struct {
+	old, new plumbing.Hash
+	ref      string
+}
+
+func readRefUpdates(r io.Reader) ([]refUpdate, error) {
+	var out []refUpdate
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, maxLineLen), maxLineLen)
+	for sc.Scan() {
+		m := refUpdateRe.FindStringSubmatch(sc.Text())
+		if m == nil {
+			return nil, usagef("run it as git's pre-receive hook, which writes \"<old> <new> <ref>\" lines", "unexpected input line %q", truncate(sc.Text(), 80))
+		}
+		if len(out) == maxRefUpdates {
+			return nil, fmt.Errorf("more than %d ref updates in one push; refusing it", maxRefUpdates)
+		}
+		out = append(out, refUpdate{plumbing.NewHash(m[1]), plumbing.NewHash(m[2]), m[3]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read the ref updates: %w; refusing the push", err)
+	}
+	return out, nil
+}
+
+// quarantine returns the object folders of a push under review: git keeps
+// the pushed objects in GIT_OBJECT_DIRECTORY (a folder under objects/) and
+// names the repository's own in GIT_ALTERNATE_OBJECT_DIRECTORIES until the
+// hook accepts. Folders other than the repository's own objects are read
+// before it.
+func quarantine(dir string) []string {
+	own, _ := filepath.Abs(filepath.Join(dir, "objects"))
+	var out []string
+	dirs := []string{os.Getenv("GIT_OBJECT_DIRECTORY")}
+	dirs = append(dirs, filepath.SplitList(os.Getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"))...)
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		abs, err := filepath.Abs(d)
+		if err != nil || abs == own || slices.Contains(out, abs) {
+			continue
+		}
+		out = append(out, abs)
+	}
+	return out
+}
+
+// hook judges the ref updates of one push.
+type hook struct {
+	repo      *git.Repository
+	protected []string
+	other     string
+	anchors   []string
+	now       time.Time
+}
+
+// verdict is what the hook found about one ref update.
+type verdict struct {
+	ref      string
+	findings []finding.Finding
+}
+
+// judge judges every ref update; an error means it could not decide.
+func (h *hook) judge(updates []refUpdate) ([]verdict, error) {
+	var out []verdict
+	for _, u := range updates {
+		fs, err := h.judgeOne(u)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", u.ref, err)
+		}
+		out = append(out, verdict{u.ref, fs})
+	}
+	return out, nil
+}
+
+func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
+	refusal := func(msg string) []finding.Finding {
+		return []finding.Finding{{Rule: "sig.range", Severity: finding.Error, Commit: u.new.String(), Message: msg}}
+	}
+	if slices.Contains(h.protected, u.ref) {
+		switch {
+		case u.new.IsZero():
+			return refusal("deleting a protected branch is refused"), nil
+		case u.old.IsZero() && len(h.anchors) == 0:
+			return refusal("creating a protected branch needs a full audit: install the hook with --trust FPR (the founders' fingerprints) for the first push"), nil
+		case u.old.IsZero():
+			head, err := gitobj.PeelToCommit(h.repo.Storer, u.new)
+			if err != nil {
+				return nil, err
+			}
+			return verify.Audit(h.repo, head, h.anchors, verify.Options{Now: h.now})
+		}
+		return verify.Range(h.repo, u.old, u.new, verify.Options{Now: h.now, FastForward: true})
+	}
+	switch {
+	case h.other == "allow" || (h.other == "check" && u.new.IsZero()):
+		return nil, nil
+	case h.other == "refuse":
+		return refusal("only the protected refs (" + strings.Join(h.protected, ", ") + ") may be pushed here"), nil
+	}
+	base, err := h.repo.Reference(plumbing.ReferenceName(h.protected[0]), true)
+	if err != nil {
+		return refusal(fmt.Sprintf("cannot judge it: %s does not exist yet; push it first", h.protected[0])), nil
+	}
+	head, err := gitobj.PeelToCommit(h.repo.Storer, u.new)
+	if err != nil {
+		return refusal(fmt.Sprintf("%s does not name a commit: %v", u.new, err)), nil
+	}
+	return verify.Range(h.repo, base.Hash(), head, verify.Options{Now: h.now, AllowEmpty: true})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
