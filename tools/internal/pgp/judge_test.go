@@ -11,7 +11,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
-// The renewal story of issue 11, shifted to t0: a key made at t0 for one
+// The renewal story of row 29 (docs/threat-model.md), shifted to t0: a key made at t0 for one
 // year signs at signedAt; at renewedAt its owner extends it by a year
 // (gpg --quick-set-expire replaces the self-signature); checks run at
 // checkedAt, when the first expiry has passed.
@@ -22,10 +22,10 @@ var (
 	checkedAt = t0.Add(540 * day24)
 )
 
-// TestJudgeKeyLikeGnuPG is the table of THREATS row 29 and of every refusal
-// cause of a key judged at signing time: each case is a key history (made
-// with the packet API), a signature time and the expected outcome with the
-// words that name its cause.
+// TestJudgeKeyLikeGnuPG is the table of row 29 of docs/threat-model.md and of
+// every refusal cause of a key judged at signing time: each case is a key
+// history (made with the packet API), a signature time and the expected
+// outcome with the words that name its cause.
 func TestJudgeKeyLikeGnuPG(t *testing.T) {
 	type keyCase struct {
 		e   *openpgp.Entity

@@ -74,7 +74,7 @@ func (g *fakedGPG) fingerprints(at time.Time) []string {
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// TestGnuPGRenewedKeyKeepsItsSignatures is THREATS row 29 with the real gpg,
+// TestGnuPGRenewedKeyKeepsItsSignatures is row 29 of docs/threat-model.md with the real gpg,
 // for a statement (a detached signature, as members sign acceptances and
 // vouches): a key made on 2024-01-01 for one year signs on 2024-06-01; on
 // 2025-06-01 its owner extends it with gpg --quick-set-expire, which

@@ -151,7 +151,7 @@ func TestStatementVersions(t *testing.T) {
 }
 
 // TestStatementsBindGroupAndTerms: a statement signed for another group does
-// not count (the replay of issue 11 point 9); a change to one list's terms
+// not count (row 35 of docs/threat-model.md); a change to one list's terms
 // calls for new acceptances from the people on that list, and nobody else;
 // edits outside what people accept call for none.
 func TestStatementsBindGroupAndTerms(t *testing.T) {
@@ -229,7 +229,7 @@ func TestStatementsBindGroupAndTerms(t *testing.T) {
 	}
 }
 
-// TestRenewedKeyAcceptanceGnuPG is THREATS row 29 for a signed statement,
+// TestRenewedKeyAcceptanceGnuPG is row 29 of docs/threat-model.md for a signed statement,
 // with the real gpg: a key made on 2024-01-01 for one year signs a person's
 // acceptance on 2024-06-01; on 2025-06-01 its owner extends it with
 // gpg --quick-set-expire and the new key file replaces the old one. The
