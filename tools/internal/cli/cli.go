@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Exit codes (contract, SPEC §6).
+// Exit codes (a contract: README.md).
 const (
 	ExitOK       = 0
 	ExitFindings = 1
@@ -41,6 +41,7 @@ Usage:
     embargo export schleuder --list L --current FILE [--address LIST@HOST] [--repo DIR] [--now TIME]
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
+    embargo statement terms --person ID [--repo DIR]
     embargo rules
     embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
 

@@ -124,7 +124,7 @@ func TestRulesListsEveryRule(t *testing.T) {
 
 func TestStatementAcceptance(t *testing.T) {
 	code, stdout, _ := run("statement", "acceptance", "--repo", repoRoot(t), "--person", "dana-debian")
-	want := "embargo acceptance statement v1\nperson: dana-debian\nmember: debian\nkey: F34780682F10345BC720C9114288E35D0F0140B0\nlists: distros linux-distros\npolicy: 2026-1\n"
+	want := "embargo acceptance statement v2\ngroup: distros.example.org\nperson: dana-debian\nmember: debian\nkey: F34780682F10345BC720C9114288E35D0F0140B0\nlists: distros linux-distros\npolicy: 2026-1\nterms: sha256:"
 	if code != ExitOK || !strings.HasPrefix(stdout, want) {
 		t.Errorf("exit %d\n%s", code, stdout)
 	}

@@ -10,25 +10,26 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/statement"
 )
 
-// runStatement prints the canonical text a person signs (SPEC §4.4). The tool never
-// touches private keys: people sign the output with their own gpg or hardware key.
+// runStatement prints the canonical text a person signs (docs/signatures.md#signed-statements),
+// or the terms an acceptance binds. The tool never touches private keys: people sign
+// the output with their own gpg or hardware key.
 func runStatement(e *env, args []string) error {
 	if len(args) == 0 {
-		return usagef("use 'embargo statement acceptance --person ID' or 'embargo statement vouch --member ID --voucher ID'", "statement needs a kind: acceptance or vouch")
+		return usagef("use 'embargo statement acceptance --person ID', 'embargo statement vouch --member ID --voucher ID' or 'embargo statement terms --person ID'", "statement needs a kind: acceptance, vouch or terms")
 	}
 	kind, args := args[0], args[1:]
 	fs := newFlags(e, "statement "+kind)
 	repo := fs.String("repo", ".", "the policy repository the statement is about")
 	switch kind {
-	case "acceptance":
+	case "acceptance", "terms":
 		person := fs.String("person", "", "the person id who accepts the policy")
 		if err := parse(fs, e, args); err != nil {
 			return err
 		}
 		if *person == "" {
-			return usagef("name the person: --person ID", "statement acceptance needs --person")
+			return usagef("name the person: --person ID", "statement %s needs --person", kind)
 		}
-		st, err := loadForStatement(*repo)
+		st, policy, err := loadForStatement(*repo)
 		if err != nil {
 			return err
 		}
@@ -37,10 +38,15 @@ func runStatement(e *env, args []string) error {
 			return usagef("the person must be listed in members/<member>.yaml first", "person %q is not in the repository", *person)
 		}
 		p, m := ref.Person(), ref.Member.Member
+		if kind == "terms" {
+			// What the acceptance's terms digest covers: sha256sum of this output.
+			_, err = e.stdout.Write(statement.TermsOf(policy, m.Lists))
+			return err
+		}
 		if len(p.Keys) == 0 {
 			return usagef("add the person's key fingerprint to keys first", "person %q lists no key", *person)
 		}
-		_, err = io.WriteString(e.stdout, statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists, PolicyVersion: st.Policy.Version}.Text())
+		_, err = io.WriteString(e.stdout, statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists}.ForPolicy(policy).Text())
 		return err
 	case "vouch":
 		member := fs.String("member", "", "the member vouched for")
@@ -51,7 +57,7 @@ func runStatement(e *env, args []string) error {
 		if *member == "" || *voucher == "" {
 			return usagef("name both: --member ID --voucher ID", "statement vouch needs --member and --voucher")
 		}
-		st, err := loadForStatement(*repo)
+		st, policy, err := loadForStatement(*repo)
 		if err != nil {
 			return err
 		}
@@ -63,23 +69,28 @@ func runStatement(e *env, args []string) error {
 		for _, p := range mf.Member.People {
 			people = append(people, p.ID)
 		}
-		_, err = io.WriteString(e.stdout, statement.Vouch{Member: *member, People: people, Voucher: *voucher}.Text())
+		_, err = io.WriteString(e.stdout, statement.Vouch{Member: *member, Lists: mf.Member.Lists, People: people, Voucher: *voucher}.ForPolicy(policy).Text())
 		return err
 	}
-	return usagef("the kinds are acceptance and vouch", "unknown statement kind %q", kind)
+	return usagef("the kinds are acceptance, vouch and terms", "unknown statement kind %q", kind)
 }
 
-func loadForStatement(repo string) (*state.State, error) {
+// loadForStatement loads the repository and its policy.yaml in the JSON data
+// model, which statements take the group, version and terms from.
+func loadForStatement(repo string) (*state.State, any, error) {
 	if err := checkRepo(repo); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out finding.List
 	st, err := state.Load(source.Dir{Root: repo}, &out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if st.Policy == nil {
-		return nil, fmt.Errorf("policy.yaml of %s does not load; run 'embargo validate' first", repo)
+	if st.Policy == nil || st.PolicyDoc == nil || st.PolicyDoc.Doc() == nil {
+		return nil, nil, fmt.Errorf("policy.yaml of %s does not load; run 'embargo validate' first", repo)
 	}
-	return st, nil
+	if st.Policy.Group == "" {
+		return nil, nil, fmt.Errorf("policy.yaml of %s names no group, which statements name; add group: <a name only your group uses, such as a domain name it controls>", repo)
+	}
+	return st, st.PolicyDoc.Doc().Value(), nil
 }

@@ -26,7 +26,7 @@ var payload = []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n" +
 	"author A <a@example.org> 1735700000 +0000\ncommitter A <a@example.org> 1735700000 +0000\n\nmessage\n")
 
 var sentinels = []error{ErrKeyFile, ErrMalformed, ErrMultipleSignatures, ErrUnknownKey, ErrKeyExpired,
-	ErrKeyRevoked, ErrWeak, ErrBadTime, ErrBadSignature}
+	ErrKeyRevoked, ErrKeyUnusable, ErrWeak, ErrBadTime, ErrBadSignature}
 
 // checkSentinel fails unless err wraps want and no other sentinel.
 func checkSentinel(t testing.TB, err, want error) {

@@ -36,10 +36,15 @@ var (
 	ErrMultipleSignatures = errors.New("more than one signature")
 	// ErrUnknownKey: the issuer is none of the candidate keys.
 	ErrUnknownKey = errors.New("unknown signing key")
-	// ErrKeyExpired: the key or signing subkey was expired at signing time or now.
+	// ErrKeyExpired: the key or signing subkey was expired at signing time or
+	// is now, by the expiry its current self-signature or binding sets.
 	ErrKeyExpired = errors.New("key expired")
-	// ErrKeyRevoked: the key or signing subkey is revoked.
+	// ErrKeyRevoked: the key or signing subkey is revoked: hard, or soft
+	// before the signature was made.
 	ErrKeyRevoked = errors.New("key revoked")
+	// ErrKeyUnusable: the key or subkey may not make signatures: no valid
+	// current self-signature or binding, no sign flag, no cross-signature.
+	ErrKeyUnusable = errors.New("key cannot sign")
 	// ErrWeak: a weak hash, algorithm or key size.
 	ErrWeak = errors.New("weak cryptography")
 	// ErrBadTime: the signature is from the future or older than its key.

@@ -3,14 +3,13 @@ package pgp
 import (
 	"bytes"
 	"crypto"
-	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
-	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
@@ -34,11 +33,19 @@ type Signature struct {
 //     strength rules of Config (including weak self-signatures);
 //   - ErrUnknownKey: the issuer is none of keys (the message names it);
 //   - ErrBadTime: the signature is more than ClockSkew in the future of now,
-//     or older than the primary key or the signing subkey;
-//   - ErrKeyRevoked, ErrKeyExpired: the key or signing subkey is revoked or
-//     expired at the signature's creation time or at now;
-//   - ErrBadSignature: the (sub)key lacks the sign flag or, for a subkey, a
-//     valid cross-signature, or the signature does not verify.
+//     older than the primary key or the signing subkey, or expired itself;
+//   - ErrKeyRevoked: the key or signing subkey is revoked: by a hard
+//     revocation at any time, by a soft one (superseded, retired) before the
+//     signature was made;
+//   - ErrKeyUnusable: the key or subkey has no valid current self-signature
+//     or binding, or that lacks the sign flag (a subkey binding without a
+//     valid cross-signature is not valid);
+//   - ErrKeyExpired: the expiry set by the current self-signature or binding
+//     is before the signature's creation time, or before now;
+//   - ErrBadSignature: the signature does not verify over payload.
+//
+// The key is judged as GnuPG judges it (see judgeKey): a key whose expiry
+// was extended after it signed still vouches for its old signatures.
 //
 // The payload is never quoted in an error.
 func VerifyDetached(keys []*Key, payload, signature []byte, now time.Time) (*Signature, error) {
@@ -76,7 +83,7 @@ func verifyDetached(keys []*Key, payload, signature []byte, now time.Time, kc *K
 			s, err = nil, fmt.Errorf("%w: internal error in the OpenPGP library: %v", ErrMalformed, r)
 		}
 	}()
-	sig, raw, err := readSignature(signature)
+	sig, _, err := readSignature(signature)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +104,7 @@ func verifyDetached(keys []*Key, payload, signature []byte, now time.Time, kc *K
 	}
 	var first error
 	for _, c := range cands {
-		s, err := verifyWith(c, sig, raw, payload, now)
+		s, err := verifyWith(c, sig, payload, now)
 		if err == nil {
 			return s, nil
 		}
@@ -145,8 +152,15 @@ func issuerKeys(keys []*Key, sig *packet.Signature) []candidate {
 	return out
 }
 
-// verifyWith checks sig against one candidate key.
-func verifyWith(c candidate, sig *packet.Signature, raw, payload []byte, now time.Time) (*Signature, error) {
+// verifyWith checks sig against one candidate key. The key is judged as
+// GnuPG judges it (see judgeKey): by its current self-signatures, not by the
+// ones it had when the signature was made. The library's
+// VerifyDetachedSignature looks for a self-signature older than the
+// signature, so a key whose expiry was extended with gpg --quick-set-expire
+// (which replaces the self-signature) would disown its own past signatures;
+// the signature packet is therefore checked here with the packet API, under
+// the same strict Config.
+func verifyWith(c candidate, sig *packet.Signature, payload []byte, now time.Time) (*Signature, error) {
 	e := c.key.Entity
 	defer lockEntity(e)()
 	id := keyID(c.pub.KeyId)
@@ -157,6 +171,9 @@ func verifyWith(c candidate, sig *packet.Signature, raw, payload []byte, now tim
 
 	if sig.PubKeyAlgo != c.pub.PubKeyAlgo {
 		return nil, fmt.Errorf("%w: signature algorithm %d does not match %s", ErrBadSignature, sig.PubKeyAlgo, what)
+	}
+	if int(sig.Version) != c.pub.Version {
+		return nil, fmt.Errorf("%w: a version %d signature by the version %d %s; a key makes signatures of its own version", ErrBadSignature, sig.Version, c.pub.Version, what)
 	}
 	if m := algoProblem(e.PrimaryKey, "primary key"); m != "" {
 		return nil, fmt.Errorf("%w: %s", ErrWeak, m)
@@ -186,111 +203,54 @@ func verifyWith(c candidate, sig *packet.Signature, raw, payload []byte, now tim
 	if created.After(later) {
 		later = created
 	}
-	if err := validAt(c, created, "when the signature was made"); err != nil {
+	cfg := Config(later)
+	if err := judgeKey(c, created, later, cfg); err != nil {
 		return nil, err
 	}
-	if err := validAt(c, later, "now"); err != nil {
+	if err := checkSignature(c.pub, sig, payload, later, cfg); err != nil {
 		return nil, err
-	}
-
-	vsig, signer, err := openpgp.VerifyDetachedSignature(openpgp.EntityList{e}, bytes.NewReader(payload), bytes.NewReader(raw), Config(later))
-	if err != nil {
-		return nil, libraryError(err)
-	}
-	if err := hashTagMatches(vsig, payload); err != nil {
-		return nil, err
-	}
-	if signer != e || vsig == nil || vsig.IssuerKeyId == nil || *vsig.IssuerKeyId != c.pub.KeyId {
-		return nil, fmt.Errorf("%w: signature verified against an unexpected key", ErrBadSignature)
 	}
 	return &Signature{
 		Fingerprint: c.key.Fingerprint,
 		SignerKeyID: id,
-		Created:     vsig.CreationTime.UTC(),
-		Hash:        vsig.Hash,
+		Created:     created.UTC(),
+		Hash:        sig.Hash,
 	}, nil
 }
 
-// validAt checks that the candidate may sign at time t: key and subkey not
-// revoked or expired, a valid self-signature, the sign flag and, for a
-// subkey, a valid binding with a cross-signature.
-func validAt(c candidate, t time.Time, when string) error {
-	e := c.key.Entity
-	cfg := Config(t)
-	if e.Revoked(t) {
-		return fmt.Errorf("%w: key %s is revoked%s", ErrKeyRevoked, c.key.Fingerprint, revocationReason(e))
+// checkSignature checks the signature packet itself: what the library's
+// message-signature checks cover (a refused hash, an unknown critical
+// notation, an expired signature) and the cryptography over payload,
+// including the two hash-tag bytes.
+func checkSignature(pub *packet.PublicKey, sig *packet.Signature, payload []byte, now time.Time, cfg *packet.Config) error {
+	if cfg.RejectMessageHashAlgorithm(sig.Hash) {
+		return fmt.Errorf("%w: signature is hashed with %s; sign with SHA-256 or better", ErrWeak, hashName(sig.Hash))
 	}
-	if _, err := e.VerifyPrimaryKey(t, cfg); err != nil {
-		switch {
-		case errors.Is(err, pgperrors.ErrKeyRevoked):
-			return fmt.Errorf("%w: key %s is revoked", ErrKeyRevoked, c.key.Fingerprint)
-		case errors.Is(err, pgperrors.ErrKeyExpired):
-			msg := fmt.Sprintf("key %s was expired %s (%s)", c.key.Fingerprint, when, stamp(t))
-			if exp, ok := expires(e, t, cfg); ok {
-				msg = fmt.Sprintf("key %s expired at %s, so it was expired %s (%s)", c.key.Fingerprint, stamp(exp), when, stamp(t))
-			}
-			return fmt.Errorf("%w: %s", ErrKeyExpired, msg)
-		default:
-			return fmt.Errorf("%w: key %s has no valid self-signature %s: %v", ErrBadSignature, c.key.Fingerprint, when, err)
+	for _, n := range sig.Notations {
+		if n.IsCritical && !cfg.KnownNotation(n.Name) {
+			return fmt.Errorf("%w: signature carries an unknown critical notation %q", ErrBadSignature, n.Name)
 		}
 	}
-	id := keyID(c.pub.KeyId)
-	if c.sub != nil {
-		if _, err := c.sub.Verify(t, cfg); err != nil {
-			switch {
-			case errors.Is(err, pgperrors.ErrKeyRevoked):
-				return fmt.Errorf("%w: signing subkey %s is revoked", ErrKeyRevoked, id)
-			case errors.Is(err, pgperrors.ErrKeyExpired):
-				return fmt.Errorf("%w: signing subkey %s was expired %s (%s)", ErrKeyExpired, id, when, stamp(t))
-			default:
-				return fmt.Errorf("%w: subkey %s has no valid binding signature %s "+
-					"(a signing subkey needs a cross-signature by the subkey)", ErrBadSignature, id, when)
-			}
-		}
+	if sig.SigExpired(now) {
+		return fmt.Errorf("%w: signature has expired (it was made at %s with a lifetime that ended before now, %s)", ErrBadTime, stamp(sig.CreationTime), stamp(now))
 	}
-	k, ok := e.SigningKeyById(t, c.pub.KeyId, cfg)
-	if !ok || k.PublicKey != c.pub {
-		what := "primary key " + id
-		if c.sub != nil {
-			what = "subkey " + id
-		}
-		return fmt.Errorf("%w: %s may not make signatures %s: it lacks the sign flag "+
-			"(or, for a subkey, a valid cross-signature)", ErrBadSignature, what, when)
-	}
-	return nil
-}
-
-// libraryError maps an error of openpgp.VerifyDetachedSignature to a sentinel.
-func libraryError(err error) error {
-	var weak pgperrors.WeakAlgorithmError
-	switch {
-	case errors.Is(err, pgperrors.ErrKeyExpired):
-		return fmt.Errorf("%w: %v", ErrKeyExpired, err)
-	case errors.Is(err, pgperrors.ErrKeyRevoked):
-		return fmt.Errorf("%w: %v", ErrKeyRevoked, err)
-	case errors.Is(err, pgperrors.ErrSignatureOlderThanKey):
-		return fmt.Errorf("%w: signature is older than the key", ErrBadTime)
-	case errors.Is(err, pgperrors.ErrSignatureExpired):
-		return fmt.Errorf("%w: signature has expired", ErrBadTime)
-	case errors.Is(err, pgperrors.ErrUnknownIssuer):
-		return fmt.Errorf("%w: %v", ErrUnknownKey, err)
-	case errors.As(err, &weak):
-		return fmt.Errorf("%w: %v", ErrWeak, err)
-	}
-	return fmt.Errorf("%w: signature does not verify: %v", ErrBadSignature, err)
-}
-
-// hashTagMatches checks the two digest bytes a signature carries in the clear.
-// The library skips them for v4 signatures (go-crypto#107), so a copy with
-// other bytes there would verify here while gpg calls it BAD; refuse it, so
-// that one signature has one byte form.
-func hashTagMatches(sig *packet.Signature, payload []byte) error {
 	h, err := sig.PrepareVerify()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	h.Write(payload)
-	if err := packet.VerifyHashTag(h, sig); err != nil {
+	tag, err := sig.PrepareVerify()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	io.MultiWriter(h, tag).Write(payload)
+	if err := pub.VerifySignature(h, sig); err != nil {
+		return fmt.Errorf("%w: signature does not verify: %v", ErrBadSignature, err)
+	}
+	// The library skips the two digest bytes a v4 signature carries in the
+	// clear (go-crypto#107), so a copy with other bytes there would verify
+	// here while gpg calls it BAD; refuse it, so that one signature has one
+	// byte form.
+	if err := packet.VerifyHashTag(tag, sig); err != nil {
 		return fmt.Errorf("%w: the signature's hash tag does not match the signed bytes", ErrBadSignature)
 	}
 	return nil

@@ -143,11 +143,12 @@ func TestVerifyDetachedBad(t *testing.T) {
 		{"subkey expired", []*Key{pubKey(t, expiredSub)}, payload, rawSign(t, lastSubkey(expiredSub).PrivateKey, payload, crypto.SHA256, t0.Add(2*day24)), now0, ErrKeyExpired, "signing subkey"},
 		{"revoked (compromised) before signing", []*Key{pubKey(t, compromised)}, payload, rawSign(t, compromised.PrivateKey, payload, crypto.SHA256, t0.Add(3*day24)), now0, ErrKeyRevoked, "key compromised"},
 		{"revoked (compromised) after signing", []*Key{pubKey(t, compromised)}, payload, rawSign(t, compromised.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "revoked"},
-		{"retired since signing", []*Key{pubKey(t, retired)}, payload, rawSign(t, retired.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "key retired"},
+		{"retired since signing", []*Key{pubKey(t, retired)}, payload, rawSign(t, retired.PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "revoked now"},
+		{"retired before signing", []*Key{pubKey(t, retired)}, payload, rawSign(t, retired.PrivateKey, payload, crypto.SHA256, t0.Add(21*day24)), now0, ErrKeyRevoked, "before the signature was made"},
 		{"subkey revoked", []*Key{pubKey(t, revokedSub)}, payload, rawSign(t, lastSubkey(revokedSub).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyRevoked, "signing subkey"},
-		{"subkey without sign flag", []*Key{pubKey(t, noFlag)}, payload, rawSign(t, lastSubkey(noFlag).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "sign flag"},
-		{"subkey without cross-signature", []*Key{pubKey(t, noCross)}, payload, rawSign(t, lastSubkey(noCross).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "cross-signature"},
-		{"rsa encryption subkey", []*Key{signerKey(t, rsaSigner(t))}, payload, rawSign(t, lastSubkey(rsaSigner(t).entity).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrBadSignature, "sign flag"},
+		{"subkey without sign flag", []*Key{pubKey(t, noFlag)}, payload, rawSign(t, lastSubkey(noFlag).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyUnusable, "sign flag"},
+		{"subkey without cross-signature", []*Key{pubKey(t, noCross)}, payload, rawSign(t, lastSubkey(noCross).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyUnusable, "cross-signature"},
+		{"rsa encryption subkey", []*Key{signerKey(t, rsaSigner(t))}, payload, rawSign(t, lastSubkey(rsaSigner(t).entity).PrivateKey, payload, crypto.SHA256, t0.Add(day24)), now0, ErrKeyUnusable, "sign flag"},
 		{"signature expired", []*Key{edKey}, payload, rawSign(t, edPriv, payload, crypto.SHA256, t0.Add(day24), func(s *packet.Signature) {
 			life := uint32(day24 / time.Second)
 			s.SigLifetimeSecs = &life

@@ -178,11 +178,19 @@ type Ambassador struct {
 // Policy is policy.yaml.
 type Policy struct {
 	Version     string                `yaml:"version"`
+	Group       string                `yaml:"group"` // names the group in signed statements
 	Name        string                `yaml:"name"`
 	Lists       map[string]ListPolicy `yaml:"lists"`
 	Access      []AccessRule          `yaml:"access"`
 	Mergers     []string              `yaml:"mergers"`
 	Publication Publication           `yaml:"publication"`
+	Statements  StatementPolicy       `yaml:"statements"`
+}
+
+// StatementPolicy says how long version-1 statements (without group and
+// terms) still count: LegacyUntil is a plain date, "" for not at all.
+type StatementPolicy struct {
+	LegacyUntil string `yaml:"legacy_until"`
 }
 
 // ListPolicy holds one list's limits; durations as written ("14d").

@@ -20,6 +20,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/statement"
+	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
 // Config sizes the repository.
@@ -52,6 +53,15 @@ type person struct {
 	signer     *pgp.Signer
 	fpr        string
 }
+
+// policyValue is policyYAML as validate reads it, for the statements.
+var policyValue = func() any {
+	doc, err := yamldoc.Parse("policy.yaml", []byte(policyYAML))
+	if err != nil {
+		panic(err) // a constant that parses
+	}
+	return doc.Value()
+}()
 
 // Generate builds the repository in dir (a new folder): the files of main's tip
 // in the working tree, and the history in .git. With dir "" the repository is
@@ -253,7 +263,8 @@ func memberFile(files map[string][]byte, id string, founding bool, people []*per
 		for i, p := range people {
 			ids[i] = p.id
 		}
-		sig, err := voucher.signer.SignDetached([]byte(statement.Vouch{Member: id, People: ids, Voucher: voucher.id}.Text()), at)
+		v := statement.Vouch{Member: id, Lists: []string{"linux-distros"}, People: ids, Voucher: voucher.id}
+		sig, err := voucher.signer.SignDetached([]byte(v.ForPolicy(policyValue).Text()), at)
 		if err != nil {
 			return err
 		}
@@ -261,7 +272,8 @@ func memberFile(files map[string][]byte, id string, founding bool, people []*per
 	}
 	b.WriteString("people:\n")
 	for _, p := range people {
-		sig, err := p.signer.SignDetached([]byte(statement.Acceptance{Person: p.id, Member: id, Key: p.fpr, Lists: []string{"linux-distros"}, PolicyVersion: "2026-1"}.Text()), at)
+		a := statement.Acceptance{Person: p.id, Member: id, Key: p.fpr, Lists: []string{"linux-distros"}}
+		sig, err := p.signer.SignDetached([]byte(a.ForPolicy(policyValue).Text()), at)
 		if err != nil {
 			return err
 		}
@@ -317,6 +329,7 @@ func (is issue) yaml(edit int) []byte {
 }
 
 const policyYAML = `version: "2026-1"
+group: synthetic.example.org
 name: Synthetic group
 lists:
   linux-distros:

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -15,6 +14,8 @@ import (
 func (c *checker) members() {
 	memberIDs := map[string]string{}
 	personIDs := map[string]string{}
+	var sp statementPolicy // read once, when the first statement needs it
+	spRead := false
 	for _, mf := range c.st.Members {
 		m := mf.Member
 		if m == nil {
@@ -60,14 +61,17 @@ func (c *checker) members() {
 		if m.Status == "removed" {
 			continue // a former member's signatures are history, not trust
 		}
-		c.vouch(mf)
+		if !spRead {
+			sp, spRead = c.statementPolicy(), true
+		}
+		c.vouch(mf, sp)
 		for i := range m.People {
-			c.acceptance(mf, i)
+			c.acceptance(mf, i, sp)
 		}
 	}
 }
 
-func (c *checker) vouch(mf *state.MemberFile) {
+func (c *checker) vouch(mf *state.MemberFile, sp statementPolicy) {
 	m, f := mf.Member, &mf.File
 	if m.Founding {
 		if m.Vouch != nil {
@@ -92,22 +96,32 @@ func (c *checker) vouch(mf *state.MemberFile) {
 		c.errorf(f, "/vouch/by", "member.vouch", "voucher %q belongs to member %q, which is %s", m.Vouch.By, ref.Member.Member.ID, ref.Member.Member.Status)
 		return
 	}
+	sign := fmt.Sprintf("have %s sign the output of `embargo statement vouch --member %s --voucher %s` and paste it under vouch.signature", m.Vouch.By, m.ID, m.Vouch.By)
 	if m.Vouch.Signature == "" {
-		c.errorf(f, "/vouch", "member.vouch", "vouch has no signature; have %s sign the output of `embargo statement vouch --member %s` and paste it under vouch.signature", m.Vouch.By, m.ID)
+		c.errorf(f, "/vouch", "member.vouch", "vouch has no signature; %s", sign)
 		return
+	}
+	if sp.group == "" {
+		return // reported once on policy.yaml: no version-2 text can be built
 	}
 	people := make([]string, 0, len(m.People))
 	for _, p := range m.People {
 		people = append(people, p.ID)
 	}
-	text := statement.Vouch{Member: m.ID, People: people, Voucher: m.Vouch.By}.Text()
+	v2, v1 := sp.vouch(statement.Vouch{Member: m.ID, Lists: m.Lists, People: people, Voucher: m.Vouch.By})
 	keys := c.personKeys(ref)
-	if _, err := pgp.VerifyDetached(keys, []byte(text), []byte(m.Vouch.Signature), c.now); err != nil {
-		c.errorf(f, "/vouch/signature", "member.vouch", "vouch signature by %s does not verify over the vouch statement: %s; re-sign the output of `embargo statement vouch --member %s`", m.Vouch.By, reason(err), m.ID)
+	legacy, err := c.verifyStatement(keys, v2, v1, m.Vouch.Signature)
+	switch {
+	case legacy:
+		sev, why := sp.legacyVerdict(c.now)
+		c.add(f, "/vouch/signature", "member.vouch", sev, "vouch by %s is a version-1 statement, which names neither the group nor the lists, %s; %s", m.Vouch.By, why, sign)
+	case err != nil:
+		why, fix := reason(err, first(ref.Person().Keys), "the group and the member's lists and people")
+		c.errorf(f, "/vouch/signature", "member.vouch", "vouch signature by %s does not verify over the vouch statement: %s; %s", m.Vouch.By, why, orSign(fix, sign))
 	}
 }
 
-func (c *checker) acceptance(mf *state.MemberFile, i int) {
+func (c *checker) acceptance(mf *state.MemberFile, i int, sp statementPolicy) {
 	m, f := mf.Member, &mf.File
 	p := m.People[i]
 	ptr := fmt.Sprintf("/people/%d", i)
@@ -115,7 +129,7 @@ func (c *checker) acceptance(mf *state.MemberFile, i int) {
 		c.addKey(f, ptr+"/id", "member.acceptance", finding.Error, "person %q has no signed acceptance of the list policy; sign the output of `embargo statement acceptance --person %s` with key %s and paste it under acceptance", p.ID, p.ID, first(p.Keys))
 		return
 	}
-	if c.st.Policy == nil || len(p.Keys) == 0 {
+	if c.st.Policy == nil || len(p.Keys) == 0 || sp.group == "" {
 		return // reported elsewhere; nothing to check against
 	}
 	kf := c.st.Keys[p.Keys[0]]
@@ -123,10 +137,25 @@ func (c *checker) acceptance(mf *state.MemberFile, i int) {
 		c.errorf(f, ptr+"/acceptance", "member.acceptance", "acceptance of %q cannot be checked: key %s has no usable key file", p.ID, p.Keys[0])
 		return
 	}
-	text := statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists, PolicyVersion: c.st.Policy.Version}.Text()
-	if _, err := pgp.VerifyDetached([]*pgp.Key{kf.Key}, []byte(text), []byte(p.Acceptance), c.now); err != nil {
-		c.errorf(f, ptr+"/acceptance", "member.acceptance", "acceptance of %q does not verify: %s; sign the output of `embargo statement acceptance --person %s` (policy version %s) with key %s", p.ID, reason(err), p.ID, c.st.Policy.Version, p.Keys[0])
+	sign := fmt.Sprintf("sign the output of `embargo statement acceptance --person %s` (policy version %s) with key %s and paste it under acceptance", p.ID, c.st.Policy.Version, p.Keys[0])
+	v2, v1 := sp.acceptance(statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists})
+	legacy, err := c.verifyStatement([]*pgp.Key{kf.Key}, v2, v1, p.Acceptance)
+	switch {
+	case legacy:
+		sev, why := sp.legacyVerdict(c.now)
+		c.add(f, ptr+"/acceptance", "member.acceptance", sev, "acceptance of %q is a version-1 statement, which names neither the group nor the terms of its lists, %s; %s", p.ID, why, sign)
+	case err != nil:
+		why, fix := reason(err, p.Keys[0], "the group, the member's lists, the policy version and the digest of those lists' terms")
+		c.errorf(f, ptr+"/acceptance", "member.acceptance", "acceptance of %q does not verify: %s; %s", p.ID, why, orSign(fix, sign))
 	}
+}
+
+// orSign is fix when there is one (the statement itself may stand), else sign.
+func orSign(fix, sign string) string {
+	if fix != "" {
+		return fix
+	}
+	return sign
 }
 
 // personKeys returns the parsed keys a person lists.
@@ -138,17 +167,6 @@ func (c *checker) personKeys(ref state.PersonRef) []*pgp.Key {
 		}
 	}
 	return keys
-}
-
-// reason turns a pgp error into a short phrase for a message.
-func reason(err error) string {
-	switch {
-	case errors.Is(err, pgp.ErrBadSignature):
-		return "the signature does not match the statement (was it made over another text?)"
-	case errors.Is(err, pgp.ErrUnknownKey):
-		return "it was made by another key"
-	}
-	return err.Error()
 }
 
 func first(s []string) string {

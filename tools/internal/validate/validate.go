@@ -1,5 +1,5 @@
-// Package validate runs the record rules of SPEC §3 over a loaded repository state.
-// Rules report findings; they never fail. The clock is a parameter: no rule reads
+// Package validate runs the record rules (docs/sources.md, docs/formats.md) over a
+// loaded repository state. Rules report findings; they never fail. The clock is a parameter: no rule reads
 // the wall clock, so `--now` fixes every time-dependent result.
 package validate
 
