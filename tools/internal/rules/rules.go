@@ -18,7 +18,7 @@ var All = []Rule{
 	{"file.type", finding.Error, "a symlink, submodule or other non-regular file where a record belongs", "SPEC §4.2"},
 	{"schema", finding.Error, "a JSON Schema violation (unknown keys included); the message names the JSON path", "schema/*.json"},
 	{"id.filename", finding.Error, "id differs from the file name, or the year differs from the folder", "SPEC §1"},
-	{"id.duplicate", finding.Error, "an id (issue, member, person, key) used twice", "SPEC §2"},
+	{"id.duplicate", finding.Error, "an id (issue, member, person, key) used twice, or a CVE that two records claim", "SPEC §2"},
 	{"ref.unknown", finding.Error, "a person, member, list or key that does not exist", "SPEC §2"},
 	{"dates.order", finding.Error, "reported ≤ notified ≤ disclosure; disclosed ≥ notified; extensions chain from/to", "Openwall distros policy"},
 	{"dates.required", finding.Error, "a date the status needs is missing (embargoed: notified and disclosure; disclosed: disclosed)", "Openwall distros policy"},

@@ -69,6 +69,107 @@ func TestGuardMatching(t *testing.T) {
 	}
 }
 
+// TestGuardLookAlikes: a copy that reads the same to a person is the same copy.
+// Each text is scanned as index.html, raw and with its escapes decoded.
+func TestGuardLookAlikes(t *testing.T) {
+	st := twoIssues()
+	st.Issues[1].Issue.Title = "Secret flaw in Straße gadgetd"
+	const title, id, cve = "title of an embargoed issue", "id of an embargoed issue", "cves[0] of an embargoed issue"
+	cases := []struct {
+		name, text, field string
+	}{
+		{"zero-width space in the id", "see EMB-2026-\u200b0004.", id},
+		{"zero-width space in the title", "Secret fl\u200baw in Straße gadgetd", title},
+		{"soft hyphen in the title", "Secret flaw in Straße gad\u00adgetd", title},
+		{"soft hyphen in the CVE", "CVE-2026-\u00ad91234", cve},
+		{"word joiner and BOM", "EMB\u2060-2026-\ufeff0004", id},
+		{"variation selector", "Secret\ufe0f flaw in Straße gadgetd", title},
+		{"full-width id", "ＥＭＢ－２０２６－０００４", id},
+		{"full-width CVE", "ＣＶＥ-2026-９１２３４", cve},
+		{"full-width title", "Ｓｅｃｒｅｔ ｆｌａｗ ｉｎ Ｓｔｒａßｅ ｇａｄｇｅｔｄ", title},
+		{"ligature", "Secret \ufb02aw in Straße gadgetd", title},
+		{"other case", "sECRET FLAW IN STRASSE GADGETD", title},
+		{"lower-case id", "emb-2026-0004", id},
+		{"non-breaking space", "Secret\u00a0flaw in Straße gadgetd", title},
+		{"entity of a zero-width space", "Secret&#8203; flaw in Straße gadgetd", title},
+		{"percent-encoded soft hyphen", "https://x.example/EMB-2026-%C2%AD0004", id},
+		// Not the same text: a longer id, and a look-alike of another script
+		// (confusables are not folded; see the package doc).
+		{"longer id", "EMB-2026-０００４1", ""},
+		{"Cyrillic letters", "Sеcrеt flaw in Straße gаdgеtd", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var fields []string
+			for _, l := range scanText(st, "index.html", c.text) {
+				fields = append(fields, l.Field)
+			}
+			got := strings.Join(fields, "; ")
+			if c.field == "" && got != "" || c.field != "" && !strings.Contains(got, c.field) {
+				t.Errorf("%q: leaks %q, want %q", c.text, got, c.field)
+			}
+		})
+	}
+	// The same look-alikes as JSON escapes.
+	if leaks := scanText(st, "x.json", `{"a": "EMB-2026-\u200b0004"}`); len(leaks) == 0 {
+		t.Errorf("a JSON-escaped zero-width space hid the id")
+	}
+}
+
+// TestGuardNeverExempts: the id, CVE and title of a record that is not published
+// stay guarded whatever a published record shows; the guard names the embargoed
+// record and field.
+func TestGuardNeverExempts(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(pub *records.Issue)
+		field string
+	}{
+		{"the embargoed id as the public title", func(p *records.Issue) { p.Public.Title = "EMB-2026-0004" }, "id of an embargoed issue"},
+		{"a look-alike of it", func(p *records.Issue) { p.Public.Title = "EMB-2026-\u200b0004" }, "id of an embargoed issue"},
+		{"the embargoed CVE listed too", func(p *records.Issue) { p.CVEs = []string{"CVE-2026-91234"} }, "cves[0] of an embargoed issue"},
+		{"the embargoed title as the public summary", func(p *records.Issue) { p.Public.Summary = "Secret flaw in gadgetd" }, "title of an embargoed issue"},
+		{"the embargoed title as a product", func(p *records.Issue) { p.Affected[0].Product = "Secret flaw in gadgetd" }, "title of an embargoed issue"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := twoIssues()
+			c.edit(st.Issues[0].Issue)
+			_, err := Render(st, testNow)
+			var le *LeakError
+			if !errors.As(err, &le) {
+				t.Fatalf("Render = %v; want a *LeakError", err)
+			}
+			found := false
+			for _, l := range le.Leaks {
+				found = found || l.Record == "issues/2026/EMB-2026-0004.yaml" && l.Field == c.field
+			}
+			if !found {
+				t.Errorf("leaks %v; want %s", le.Leaks, c.field)
+			}
+			// The record's path names its id; the message repeats no value.
+			for _, secret := range []string{"CVE-2026-91234", "Secret flaw", "gadgetd"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("the message repeats %q: %v", secret, err)
+				}
+			}
+		})
+	}
+
+	// A withdrawn record listed by id (publication.withdrawn: list) that shares the
+	// embargoed record's id does not make that id public.
+	st := twoIssues()
+	st.Policy.Publication.Withdrawn = WithdrawnList
+	wd := *st.Issues[1].Issue
+	wd.Status, wd.Title, wd.CVEs = records.StatusWithdrawn, "Another title here", nil
+	st.Issues = append(st.Issues, &state.IssueFile{File: state.File{Path: "issues/2026/EMB-2026-0009.yaml"}, Issue: &wd})
+	_, err := Render(st, testNow)
+	var le *LeakError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "issues/2026/EMB-2026-0004.yaml: id of an embargoed issue") {
+		t.Errorf("a listed withdrawn record with the embargoed id: %v", err)
+	}
+}
+
 // TestGuardWritten tampers with a written file: the read-back guard must catch it
 // and Publish's cleanup must leave nothing.
 func TestGuardWritten(t *testing.T) {

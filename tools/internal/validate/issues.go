@@ -15,6 +15,7 @@ import (
 
 func (c *checker) issues() {
 	ids := map[string]string{}
+	cves := map[string]string{} // CVE id -> "file (cves[i])" of the first record that lists it
 	for _, isf := range c.st.Issues {
 		is := isf.Issue
 		if is == nil {
@@ -32,8 +33,20 @@ func (c *checker) issues() {
 		}
 		if prev, dup := ids[is.ID]; dup {
 			c.errorf(f, "/id", "id.duplicate", "issue id %s is already used by %s; take the next free number", is.ID, prev)
-		} else {
-			ids[is.ID] = f.Path
+			continue // a copy of a record: its CVEs are the copy's, not a second claim
+		}
+		ids[is.ID] = f.Path
+		// A CVE names one vulnerability, tracked by one record: the timeline's
+		// leak guard refuses a published record that shows an unpublished
+		// record's CVE, so two claims are an error here, before publication. The
+		// message names fields, not the CVE: it may be under embargo.
+		for i, cve := range is.CVEs {
+			at := fmt.Sprintf("%s (cves[%d])", f.Path, i)
+			if prev, dup := cves[cve]; dup {
+				c.errorf(f, fmt.Sprintf("/cves/%d", i), "id.duplicate", "cves[%d] is already claimed by %s; a CVE belongs to one record: remove it from the one that is not that vulnerability's (a withdrawn duplicate, say)", i, prev)
+			} else {
+				cves[cve] = at
+			}
 		}
 	}
 	// The rules of one record read the shared state but never write it, so

@@ -56,6 +56,7 @@ func ruleCases() []ruleCase {
 		{name: "id-filename-member", rule: "id.filename", mutate: []mutator{set(debian, "id", "debian-project")}},
 		{name: "id-duplicate-person", rule: "id.duplicate", mutate: []mutator{set(debian, "people.1.id", "dana-debian")}},
 		{name: "id-duplicate-issue", rule: "id.duplicate", mutate: []mutator{copyFile(embargoed, "issues/2026/EMB-2026-0099.yaml")}},
+		{name: "id-duplicate-cve", rule: "id.duplicate", mutate: []mutator{set("issues/2025/EMB-2025-0001.yaml", "cves", "[CVE-2025-90011, CVE-2026-91234]")}},
 		{name: "ref-unknown-handler", rule: "ref.unknown", mutate: []mutator{set(embargoed, "handler", "nobody-here")}},
 		{name: "ref-unknown-list", rule: "ref.unknown", mutate: []mutator{set(embargoed, "list", "oss-security")}},
 		{name: "ref-unknown-task-member", rule: "ref.unknown", mutate: []mutator{set("roles/tasks.yaml", "tasks.1.primary", "slackware")}},
