@@ -59,4 +59,5 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzPublishNoLeak$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime $(FUZZTIME) ./tools/internal/records
 	$(GO) test -run '^$$' -fuzz '^FuzzFormat$$' -fuzztime $(FUZZTIME) ./tools/internal/author

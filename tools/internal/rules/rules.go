@@ -20,7 +20,7 @@ var All = []Rule{
 	{"id.filename", finding.Error, "id differs from the file name, or the year differs from the folder", "SPEC §1"},
 	{"id.duplicate", finding.Error, "an id (issue, member, person, key) used twice, or a CVE that two records claim", "SPEC §2"},
 	{"ref.unknown", finding.Error, "a person, member, list or key that does not exist", "SPEC §2"},
-	{"dates.order", finding.Error, "reported ≤ notified ≤ disclosure; disclosed ≥ notified; extensions chain from/to", "Openwall distros policy"},
+	{"dates.order", finding.Error, "reported ≤ notified ≤ disclosure; notified ≤ disclosed ≤ now; extensions chain from/to", "Openwall distros policy"},
 	{"dates.required", finding.Error, "a date the status needs is missing (embargoed: notified and disclosure; disclosed: disclosed)", "Openwall distros policy"},
 	{"dates.timezone", finding.Error, "a timestamp without an explicit offset", "SPEC §2"},
 	{"embargo.max", finding.Error, "disclosure − notified exceeds the list's max_embargo (14 days on the distros lists)", "Openwall distros policy"},

@@ -213,15 +213,15 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 	return g
 }
 
-// isPublic is the guard's own reading of SPEC §5: status disclosed and the
-// disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with an offset)
-// at or before now.
+// isPublic is the guard's own reading of the package doc's rule: status disclosed
+// and the disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with
+// seconds and an offset within ±23:59) at or before now.
 func isPublic(is *records.Issue, now time.Time) bool {
 	at := is.Dates.Disclosed
 	if at == "" {
 		at = is.Dates.Disclosure
 	}
-	t, err := time.Parse(time.RFC3339, at)
+	t, err := records.ParseInstant(at)
 	return is.Status == records.StatusDisclosed && err == nil && !t.After(now)
 }
 
@@ -244,7 +244,7 @@ func (g *guard) window(n string) int {
 
 // exploitPublic says whether an exploit's publication time has come.
 func exploitPublic(is *records.Issue, now time.Time) bool {
-	t, err := time.Parse(time.RFC3339, is.Exploits.Published)
+	t, err := records.ParseInstant(is.Exploits.Published)
 	return err == nil && !t.After(now)
 }
 

@@ -221,6 +221,17 @@ func TestProjectionDates(t *testing.T) {
 	if p := project(st, testNow); len(p.issues) != 0 {
 		t.Errorf("a disclosure time without offset was published")
 	}
+	// Offsets stop at ±23:59: +24:00 would put 2026-11-21T10:00 a day early, at
+	// 2026-11-20T10:00Z, before testNow. Unknown, so not published, and guarded.
+	for _, at := range []string{"2026-11-21T10:00:00+24:00", "2026-11-21T10:00:00+23:60", "2026-11-20T10:00Z"} {
+		is.Dates.Disclosed = at
+		if p := project(st, testNow); len(p.issues) != 0 {
+			t.Errorf("disclosed %s was published", at)
+		}
+		if isPublic(is, testNow) {
+			t.Errorf("the guard takes disclosed %s as public", at)
+		}
+	}
 }
 
 func TestStats(t *testing.T) {

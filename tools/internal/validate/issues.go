@@ -118,10 +118,12 @@ func timestamps(is *records.Issue) [][2]string {
 	return ts
 }
 
-// times parses every timestamp of the issue, reporting dates.timezone; absent
-// fields are missing from the map.
-func (c *checker) times(isf *state.IssueFile) map[string]time.Time {
-	out := map[string]time.Time{}
+// times parses every timestamp of the issue, reporting dates.timezone and, for a
+// timestamp that does not parse, one schema finding. Absent and unparsable fields
+// are missing from parsed; unparsable ones are in bad, so that no rule reports a
+// field that is there as missing (one mistake, one finding).
+func (c *checker) times(isf *state.IssueFile) (parsed map[string]time.Time, bad map[string]bool) {
+	parsed, bad = map[string]time.Time{}, map[string]bool{}
 	for _, ts := range timestamps(isf.Issue) {
 		if ts[1] == "" {
 			continue
@@ -129,12 +131,14 @@ func (c *checker) times(isf *state.IssueFile) map[string]time.Time {
 		t, hasOffset, err := records.ParseTime(ts[1])
 		if err != nil {
 			c.errorf(&isf.File, ts[0], "schema", "%s: %v", dotted(ts[0]), err)
+			bad[ts[0]] = true
 			continue
 		}
 		if !hasOffset {
-			c.errorf(&isf.File, ts[0], "dates.timezone", "%s has no time zone offset; append Z for UTC or an offset such as +02:00", dotted(ts[0]))
+			fix := records.Suggest(ts[1])
+			c.errorf(&isf.File, ts[0], "dates.timezone", "%s has no time zone offset; write %s if it is UTC, or give its offset, such as %s+02:00", dotted(ts[0]), fix, strings.TrimSuffix(fix, "Z"))
 		}
-		out[ts[0]] = t
+		parsed[ts[0]] = t
 	}
-	return out
+	return parsed, bad
 }
