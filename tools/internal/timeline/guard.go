@@ -433,40 +433,86 @@ func unhex(c byte) byte {
 // ignorable code points), compatibility forms are unified (NFKC: full-width letters,
 // ligatures, superscripts), case is folded (Unicode full case folding), and runs of
 // white space become one space. The needles and every view of the output go
-// through the same function. Each step is one pass over s; ASCII text, most of the
-// output, takes only the last.
+// through the same function.
+//
+// Its cost is linear: ASCII bytes take one pass, and only the stretches of other
+// characters go through the Unicode steps (foldUnicode), each with the one ASCII
+// character before it, which a combining mark may join. Cutting there changes
+// nothing: no ASCII character joins the character before it, and dropping,
+// folding and NFKC see no further context (FuzzNormalize holds this).
 func normalize(s string) string {
 	if !isASCII(s) {
-		s = strings.Map(func(r rune) rune {
-			if invisible(r) {
-				return -1
+		fold := cases.Fold()
+		var b strings.Builder
+		b.Grow(len(s))
+		for i := 0; i < len(s); {
+			j := i
+			for j < len(s) && s[j] < utf8.RuneSelf {
+				j++
 			}
-			return r
-		}, s)
-		// Folding can undo NFKC (e.g. a decomposed ΐ), hence NFKC once more after it.
-		s = norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))
+			if j == len(s) {
+				b.WriteString(s[i:])
+				break
+			}
+			start := max(j-1, i) // the base a combining mark may join
+			b.WriteString(s[i:start])
+			k := j
+			for k < len(s) && s[k] >= utf8.RuneSelf {
+				k++
+			}
+			b.WriteString(foldUnicode(fold, s[start:k]))
+			i = k
+		}
+		s = b.String()
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	buf := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || '\t' <= c && c <= '\r':
+				space = true
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space && len(buf) > 0 {
+				buf = append(buf, ' ')
+			}
+			space = false
+			buf = append(buf, c)
 			continue
 		}
-		if r >= utf8.RuneSelf && invisible(r) {
-			continue // NFKC and folding made one; rare, but they must not split a needle
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case invisible(r):
+			continue // NFKC and folding made one; rare, but it must not split a needle
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && len(buf) > 0 {
+			buf = append(buf, ' ')
 		}
 		space = false
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
-	return b.String()
+	return string(buf)
+}
+
+// foldUnicode drops invisible characters, applies NFKC, folds case and applies NFKC
+// again (folding can undo it, e.g. for a decomposed ΐ).
+func foldUnicode(fold cases.Caser, s string) string {
+	s = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return norm.NFKC.String(fold.String(norm.NFKC.String(s)))
 }
 
 // invisible reports whether r renders as nothing: a format character (Cf), a

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/cases"
 
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -260,4 +263,61 @@ func TestStats(t *testing.T) {
 	if s.Total.Issues != 5 || *s.Total.MedianDays != 2.04 {
 		t.Errorf("total: %+v median %v", s.Total, *s.Total.MedianDays)
 	}
+}
+
+// BenchmarkNormalize: the guard normalizes every view of every output file, so
+// normalize must stay one pass per step: ASCII text (most output) and text with
+// non-ASCII letters, invisible characters and full-width forms.
+func BenchmarkNormalize(b *testing.B) {
+	line := "Heap overflow in libquill's PNG chunk parser, CVE-2026-91234 <a href=\"https://x.example/\">x</a>\n"
+	for _, c := range []struct{ name, text string }{
+		{"ascii", strings.Repeat(line, 10_000)},
+		{"dash", strings.Repeat(strings.Replace(line, ", ", " — ", 1), 10_000)}, // a page whose title has one
+		{"unicode", strings.Repeat("Straße — Ｓｅｃｒｅｔ fl\u200baw in gad\u00adgetd, ﬁne ünïcödé text\n", 10_000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.text)))
+			for range b.N {
+				normalize(c.text)
+			}
+		})
+	}
+}
+
+// normalizeWhole is normalize without the cut into ASCII and other stretches: the
+// Unicode steps over the whole text at once.
+func normalizeWhole(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range foldUnicode(cases.Fold(), s) {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case invisible(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FuzzNormalize: normalize, which runs the Unicode steps only on the stretches
+// that are not ASCII, gives what running them over the whole text gives.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{
+		"Secret flaw", "e\u0301", "E\u200b\u0301x", "Ｅ\u0301", "\u1100\u1161\u11a8", "ΐ", "Straße", "ﬁ\u00adx",
+		"K\u212a", "a\u0323\u0302b", "\xff\xfe a", "\u0b47\u0b3e", "x\u00a0\u0085y", "İ", "ǅ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), normalizeWhole(s); got != want {
+			t.Fatalf("normalize(%q) = %q, whole text %q", s, got, want)
+		}
+	})
 }
