@@ -101,8 +101,10 @@
 // published issue shows one of them — the embargoed id as its public title, the
 // embargoed CVE among its own — publication is refused and the message names the
 // embargoed record and field; fix the records (`embargo validate` reports a CVE that
-// two records claim as id.duplicate). The one exception is the id of a withdrawn
-// issue under publication.withdrawn: list, which that setting publishes.
+// two records claim as id.duplicate). They are not skipped for being in the fixed
+// text either: a title as vague as the page's own words blocks publication until it
+// says what the issue is. The one exception is the id of a withdrawn issue under
+// publication.withdrawn: list, which that setting publishes.
 // Ids and CVE ids must not be followed by a digit, so EMB-2026-0004 does not match
 // inside EMB-2026-00041.
 package timeline
