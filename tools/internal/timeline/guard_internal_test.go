@@ -159,9 +159,16 @@ func TestGuardNeverExempts(t *testing.T) {
 		})
 	}
 
+	// Nor is an unpublished title skipped for being in the page's fixed text.
+	st := twoIssues()
+	st.Issues[1].Issue.Title = "Test timeline"
+	if _, err := Render(st, testNow); !errors.Is(err, ErrLeak) || !strings.Contains(err.Error(), "EMB-2026-0004.yaml: title of an embargoed issue") {
+		t.Errorf("an embargoed title equal to the page title: %v", err)
+	}
+
 	// A withdrawn record listed by id (publication.withdrawn: list) that shares the
 	// embargoed record's id does not make that id public.
-	st := twoIssues()
+	st = twoIssues()
 	st.Policy.Publication.Withdrawn = WithdrawnList
 	wd := *st.Issues[1].Issue
 	wd.Status, wd.Title, wd.CVEs = records.StatusWithdrawn, "Another title here", nil
