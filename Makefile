@@ -44,7 +44,7 @@ bench:
 
 # Go benchmarks of the hot paths.
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp
+	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp ./tools/internal/timeline
 
 # Every fuzz target for FUZZTIME each (default 60s); crashers land in testdata/fuzz.
 FUZZTIME ?= 60s
@@ -62,4 +62,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzPublishNoLeak$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime $(FUZZTIME) ./tools/internal/records
 	$(GO) test -run '^$$' -fuzz '^FuzzFormat$$' -fuzztime $(FUZZTIME) ./tools/internal/author

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/records"
 )
 
 // Exit codes (a contract: README.md).
@@ -199,7 +201,7 @@ func parseNow(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now().UTC(), nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := records.ParseInstant(s)
 	if err != nil {
 		return time.Time{}, usagef("write it like 2026-11-20T12:00:00Z", "--now %q is not an RFC 3339 time with an offset", s)
 	}

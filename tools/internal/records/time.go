@@ -1,24 +1,108 @@
 package records
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 )
 
-// ParseTime parses an RFC 3339 timestamp. ok is false when the offset is missing
-// (the timestamp is then still parsed, as UTC, so later rules can go on).
+// ParseTime parses an RFC 3339 timestamp, YYYY-MM-DDThh:mm:ss[.fraction] with Z or
+// an offset from -23:59 to +23:59. hasOffset is false when the offset is missing
+// (the timestamp is then still parsed, as UTC, so later rules can go on; a missing
+// offset is the dates.timezone rule's to report, and Suggest proposes the fix).
+// Everything else is an error whose message says what to write instead; Go's
+// time.Parse alone would take an offset of +24:00 or a one-digit hour.
 func ParseTime(s string) (t time.Time, hasOffset bool, err error) {
-	if hasZoneOffset(s) {
-		t, err = time.Parse(time.RFC3339, s)
-		return t, true, err
+	seconds, offset, ok := shape(s)
+	if !ok {
+		return time.Time{}, offset, fmt.Errorf("%q is not an RFC 3339 timestamp like 2026-11-09T14:00:00Z", s)
 	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err = time.Parse(layout, s); err == nil {
-			return t, false, nil
+	if offset && s[len(s)-1] != 'Z' {
+		o := s[len(s)-6:]
+		if o[1:3] > "23" || o[4:6] > "59" {
+			return time.Time{}, true, fmt.Errorf("%q has the offset %s, out of range: offsets run from -23:59 to +23:59", s, o)
 		}
 	}
-	return time.Time{}, false, fmt.Errorf("%q is not an RFC 3339 timestamp like 2026-11-09T14:00:00Z", s)
+	if !seconds && offset {
+		return time.Time{}, true, fmt.Errorf("%q has no seconds; write %s", s, Suggest(s))
+	}
+	layout := "2006-01-02T15:04:05"
+	switch {
+	case offset:
+		layout = time.RFC3339
+	case !seconds:
+		layout = "2006-01-02T15:04"
+	}
+	if t, err = time.Parse(layout, s); err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			return time.Time{}, offset, fmt.Errorf("%q is not a valid time%s", s, pe.Message) // e.g. ": day out of range"
+		}
+		return time.Time{}, offset, fmt.Errorf("%q is not an RFC 3339 timestamp like 2026-11-09T14:00:00Z", s)
+	}
+	return t, offset, nil
+}
+
+// ParseInstant parses a complete RFC 3339 timestamp: seconds and an offset are
+// required. It is ParseTime for a time that must not be guessed (--now, the
+// timeline's decision to publish).
+func ParseInstant(s string) (time.Time, error) {
+	t, hasOffset, err := ParseTime(s)
+	if err == nil && !hasOffset {
+		err = fmt.Errorf("%q has no time zone offset; write %s for UTC", s, Suggest(s))
+	}
+	return t, err
+}
+
+// Suggest returns s as ParseTime accepts it with an offset, when s lacks only its
+// seconds (":00" is added) or its offset ("Z" is added: the caller says that it
+// assumes UTC). It returns "" when s is wrong in another way.
+func Suggest(s string) string {
+	seconds, offset, ok := shape(s)
+	if !ok {
+		return ""
+	}
+	out := s
+	if !seconds {
+		out = s[:16] + ":00" + s[16:]
+	}
+	if !offset {
+		out += "Z"
+	}
+	if _, hasOffset, err := ParseTime(out); err != nil || !hasOffset {
+		return ""
+	}
+	return out
+}
+
+// shape checks the characters of YYYY-MM-DDThh:mm[:ss[.fraction]][Z|+hh:mm|-hh:mm],
+// not their ranges. (Plain byte checks: every timestamp of every record passes
+// through here.)
+func shape(s string) (seconds, offset, ok bool) {
+	offset = hasZoneOffset(s)
+	body := s
+	switch {
+	case offset && s[len(s)-1] == 'Z':
+		body = s[:len(s)-1]
+	case offset:
+		body = s[:len(s)-6]
+	}
+	if len(body) < 16 || !digits(body[0:4]) || body[4] != '-' || !digits(body[5:7]) || body[7] != '-' ||
+		!digits(body[8:10]) || body[10] != 'T' || !digits(body[11:13]) || body[13] != ':' || !digits(body[14:16]) {
+		return false, offset, false
+	}
+	rest := body[16:]
+	if rest == "" {
+		return false, offset, true
+	}
+	if len(rest) < 3 || rest[0] != ':' || !digits(rest[1:3]) {
+		return false, offset, false
+	}
+	if frac := rest[3:]; frac != "" && (frac[0] != '.' || !digits(frac[1:])) {
+		return true, offset, false
+	}
+	return true, offset, true
 }
 
 // ParseDuration parses a policy duration: a whole number of days, hours or minutes ("14d", "36h", "90m").

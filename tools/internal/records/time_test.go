@@ -1,6 +1,8 @@
 package records
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,6 +26,23 @@ func TestParseTime(t *testing.T) {
 		{"2026-11-09", time.Time{}, false, true},
 		{"Z", time.Time{}, true, true},
 		{"", time.Time{}, false, true},
+		// Offsets stop at ±23:59 (RFC 3339 §5.6); Go's time.Parse takes +24:00.
+		{"2026-01-22T15:00:00+23:59", utc("2026-01-21T15:01:00Z"), true, false},
+		{"2026-01-22T15:00:00-23:59", utc("2026-01-23T14:59:00Z"), true, false},
+		{"2026-01-22T15:00:00+24:00", time.Time{}, true, true},
+		{"2026-01-22T15:00:00-24:00", time.Time{}, true, true},
+		{"2026-01-22T15:00:00+23:60", time.Time{}, true, true},
+		{"2026-01-22T15:00:00+99:00", time.Time{}, true, true},
+		// Seconds are required once there is an offset; two digits everywhere.
+		{"2026-11-09T14:00Z", time.Time{}, true, true},
+		{"2026-11-09T14:00+01:00", time.Time{}, true, true},
+		{"2026-11-09T4:00:00Z", time.Time{}, true, true},
+		{"2026-11-09t14:00:00Z", time.Time{}, true, true},
+		{"2026-11-09T14:00:00.Z", time.Time{}, true, true},
+		{"2026-11-09T14:00:0Z", time.Time{}, true, true},
+		{"2026-02-30T14:00:00Z", time.Time{}, true, true},
+		{"2026-11-09T14:00:60Z", time.Time{}, true, true},
+		{"２０２６-11-09T14:00:00Z", time.Time{}, true, true},
 	} {
 		got, hasOffset, err := ParseTime(tc.in)
 		if (err != nil) != tc.err || hasOffset != tc.hasOffset || (err == nil && !got.Equal(tc.want)) {
@@ -69,4 +88,74 @@ func TestFormatDurationRoundTrips(t *testing.T) {
 			t.Errorf("%s: parsed %v (%v), formatted %q", s, d, err, FormatDuration(d))
 		}
 	}
+}
+
+// The proposal of Suggest is always accepted, with an offset, and is the same
+// wall-clock time.
+func TestSuggest(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2026-11-09T14:00", "2026-11-09T14:00:00Z"},
+		{"2026-11-09T14:00+01:00", "2026-11-09T14:00:00+01:00"},
+		{"2026-11-09T14:00Z", "2026-11-09T14:00:00Z"},
+		{"2026-11-09T14:00:00", "2026-11-09T14:00:00Z"},
+		{"2026-11-09T14:00:00.25", "2026-11-09T14:00:00.25Z"},
+		{"2026-11-09T14:00:00Z", "2026-11-09T14:00:00Z"},
+		{"2026-11-09T14:00+24:00", ""},
+		{"2026-11-31T14:00", ""},
+		{"2026-11-09", ""},
+		{"", ""},
+	} {
+		got := Suggest(tc.in)
+		if got != tc.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if got == "" {
+			continue
+		}
+		if _, hasOffset, err := ParseTime(got); err != nil || !hasOffset {
+			t.Errorf("the proposal %q is refused: %v, offset %v", got, err, hasOffset)
+		}
+	}
+	// The message for a time without seconds carries the proposal.
+	_, _, err := ParseTime("2026-11-09T14:00+01:00")
+	if err == nil || !strings.Contains(err.Error(), "write 2026-11-09T14:00:00+01:00") {
+		t.Errorf("no proposal in %v", err)
+	}
+}
+
+func TestParseInstant(t *testing.T) {
+	for _, s := range []string{"2026-11-20T12:00:00+24:00", "2026-11-20T12:00:00", "2026-11-20T12:00Z", "2026-11-20"} {
+		if _, err := ParseInstant(s); err == nil {
+			t.Errorf("ParseInstant(%q) accepted", s)
+		}
+	}
+	if got, err := ParseInstant("2026-11-20T14:00:00+02:00"); err != nil || !got.Equal(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("ParseInstant = %v, %v", got, err)
+	}
+}
+
+// FuzzParseTime: whatever ParseTime accepts with an offset has the RFC 3339 shape,
+// an offset within ±23:59, and the instant Go's time.Parse reads; whatever Suggest
+// proposes, ParseTime accepts with an offset.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2026-11-09T14:00:00Z", "2026-11-09T14:00:00.5-05:30", "2026-11-09T14:00", "2026-01-22T15:00:00+24:00", "2026-11-09T14:00+01:00", "2026-02-30T14:00:00Z"} {
+		f.Add(s)
+	}
+	strict := regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, hasOffset, err := ParseTime(s)
+		if err == nil && hasOffset {
+			if !strict.MatchString(s) {
+				t.Fatalf("ParseTime accepted %q", s)
+			}
+			if want, err := time.Parse(time.RFC3339, s); err != nil || !want.Equal(got) {
+				t.Fatalf("ParseTime(%q) = %v; time.Parse: %v, %v", s, got, want, err)
+			}
+		}
+		if p := Suggest(s); p != "" {
+			if _, hasOffset, err := ParseTime(p); err != nil || !hasOffset {
+				t.Fatalf("Suggest(%q) = %q, refused: %v", s, p, err)
+			}
+		}
+	})
 }

@@ -105,6 +105,9 @@ type State struct {
 	Keys         map[string]*KeyFile // by fingerprint from the file name
 	People       map[string]PersonRef
 	MembersByID  map[string]*MemberFile
+	// Invalid holds the ids of member files that failed a layer, for the rules'
+	// reference checks only; never read it for trust (see InvalidIDs).
+	Invalid InvalidIDs
 }
 
 var (
@@ -206,11 +209,15 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			if r.kind == schemas.Policy {
 				st.PolicyDoc = &f
 			}
+			st.noteInvalid(r.kind, &f)
 			continue
 		}
 		if r.err != nil {
 			out.Add(finding.Finding{Rule: "schema", Severity: finding.Error, File: f.Path, Line: 1, Column: 1,
 				Message: "cannot decode record: " + r.err.Error()})
+		}
+		if r.rec == nil {
+			st.noteInvalid(r.kind, &f)
 		}
 		st.add(r.kind, &f, r.rec)
 	}

@@ -72,24 +72,39 @@
 // the reporter consented and the public credit contains them), notes, informed,
 // leaks, extension reasons, deployment restrictions, and an exploit posting whose
 // publication time has not come. Each file is scanned raw, with HTML/XML character
-// references decoded, percent-decoded and, for JSON, as its decoded strings;
-// matching ignores case and collapses white space, and multi-line texts are also
-// matched line by line (lines of 12 characters or more), so a reflowed quote still
-// trips. A hit stops publication with a *LeakError wrapping ErrLeak that names the
+// references decoded, percent-decoded and, for JSON, as its decoded strings.
+// Matching sees through the ways one text can be written: both the private strings
+// and every view of the output are normalized alike — format characters that render
+// as nothing dropped (Unicode category Cf, such as the zero-width space and the soft
+// hyphen, and the other default-ignorable code points), Unicode NFKC (full-width
+// letters, ligatures), full case folding, white space collapsed — and multi-line
+// texts are also matched line by line (lines of 12 characters or more), so a
+// reflowed quote still trips. Look-alikes from other scripts (a Cyrillic "е" for a
+// Latin "e") are not folded: no normal form joins them, and a confusables table
+// would refuse honest text in those scripts. A hit stops publication with a *LeakError wrapping ErrLeak that names the
 // record file and the field, never the value; Publish removes everything written
 // (and the folder, if it made it). The digests in SHA256SUMS are not scanned (they
 // are computed from scanned files, and hex noise could match a short hex-only
 // string); its file names are.
 //
 // Skipped, to keep the guard from refusing honest output: strings shorter than 4
-// characters; strings exactly equal (ignoring case and white space) to a value that a
-// published issue may publish, such as a product name shared by a published and an
-// embargoed issue (a product name merely contained in published text still trips
-// the guard: the guard errs on the side of refusing); strings contained in the
-// output's fixed text (what is rendered with no issue at all, plus the policy's list
-// names), which carries nothing from any record; affected versions, which are too
-// generic ("< 2.0") to search for; and informed entries naming a member
-// organisation, whose names are public and appear in advisories for other reasons.
+// characters; strings exactly equal (after normalizing) to a value that a published
+// issue may publish, such as a product name shared by a published and an embargoed
+// issue (a product name merely contained in published text still trips the guard:
+// the guard errs on the side of refusing); strings contained in the output's fixed
+// text (what is rendered with no issue at all, plus the policy's list names), which
+// carries nothing from any record; affected versions, which are too generic
+// ("< 2.0") to search for; and informed entries naming a member organisation, whose
+// names are public and appear in advisories for other reasons.
+//
+// Never skipped: the id, CVEs and title of an issue that is not published. If a
+// published issue shows one of them — the embargoed id as its public title, the
+// embargoed CVE among its own — publication is refused and the message names the
+// embargoed record and field; fix the records (`embargo validate` reports a CVE that
+// two records claim as id.duplicate). They are not skipped for being in the fixed
+// text either: a title as vague as the page's own words blocks publication until it
+// says what the issue is. The one exception is the id of a withdrawn issue under
+// publication.withdrawn: list, which that setting publishes.
 // Ids and CVE ids must not be followed by a digit, so EMB-2026-0004 does not match
 // inside EMB-2026-00041.
 package timeline

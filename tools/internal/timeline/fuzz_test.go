@@ -57,7 +57,7 @@ func (g gen) stamp(t time.Time) string {
 }
 
 // randomState builds a state of 1–8 issues at demoNow and returns what must not
-// appear in any output.
+// appear in any output, and what must.
 func randomState(seed uint64) (*state.State, []string, []string) {
 	g := gen{rand.New(rand.NewPCG(seed, seed^0x5eed))}
 	withdrawn := timeline.WithdrawnOmit
@@ -76,7 +76,7 @@ func randomState(seed uint64) (*state.State, []string, []string) {
 			Status: statuses[g.r.IntN(len(statuses))], Severity: "high",
 			Title: g.phrase(5), Summary: g.text(), Notes: g.text(),
 			Reporter:      records.Reporter{Name: g.phrase(2), Email: g.word() + "@" + g.word() + ".example", CreditConsent: g.r.IntN(2) == 0},
-			CVEs:          []string{fmt.Sprintf("CVE-2026-%d", 700000+g.r.IntN(100000))},
+			CVEs:          []string{fmt.Sprintf("CVE-2026-%d", 700000+1000*i+g.r.IntN(1000))}, // unique
 			Affected:      []records.Affected{{Product: g.word(), Versions: "< 1.2.3"}},
 			Informed:      []records.Informed{{Who: g.phrase(3)}},
 			Leaks:         []records.Leak{{What: g.phrase(6), ToWhom: g.phrase(3), Steps: g.text()}},
@@ -97,11 +97,7 @@ func randomState(seed uint64) (*state.State, []string, []string) {
 		}
 		st.Issues = append(st.Issues, &state.IssueFile{File: state.File{Path: "issues/2026/" + is.ID + ".yaml"}, Issue: is})
 
-		at, _, _ := records.ParseTime(is.Dates.Disclosure)
-		if is.Dates.Disclosed != "" {
-			at, _, _ = records.ParseTime(is.Dates.Disclosed)
-		}
-		published := is.Status == records.StatusDisclosed && !at.After(demoNow)
+		published := isPublished(is)
 		// Private in every case.
 		private = append(private, is.Title, is.Notes, is.Reporter.Email, is.Informed[0].Who, is.Leaks[0].What,
 			is.Leaks[0].ToWhom, is.Leaks[0].Steps, is.Extensions[0].Reason, is.Deployment.Restrictions)
@@ -121,6 +117,16 @@ func randomState(seed uint64) (*state.State, []string, []string) {
 		private = append(private, lines(is.Public.Summary)...)
 	}
 	return st, private, public
+}
+
+// isPublished is the package doc's rule: disclosed, and the disclosure time
+// (dates.disclosed, else dates.disclosure) at or before demoNow.
+func isPublished(is *records.Issue) bool {
+	at, _, _ := records.ParseTime(is.Dates.Disclosure)
+	if is.Dates.Disclosed != "" {
+		at, _, _ = records.ParseTime(is.Dates.Disclosed)
+	}
+	return is.Status == records.StatusDisclosed && !at.After(demoNow)
 }
 
 func lines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
@@ -152,6 +158,62 @@ func checkNoLeak(t *testing.T, seed uint64) {
 	}
 }
 
+// lookAlike writes s as a person would still read it: some characters full-width,
+// some letters in the other case, invisible characters between some.
+func lookAlike(r *rand.Rand, s string) string {
+	invisible := []string{"\u200b", "\u00ad", "\u2060", "\ufeff", "\u200d"}
+	var b strings.Builder
+	for _, c := range s {
+		switch r.IntN(4) {
+		case 0:
+			if c > ' ' && c < 0x7f {
+				c += 0xff01 - '!' // the full-width form
+			}
+		case 1:
+			c = []rune(strings.ToUpper(string(c)))[0]
+		}
+		b.WriteRune(c)
+		if r.IntN(3) == 0 {
+			b.WriteString(invisible[r.IntN(len(invisible))])
+		}
+	}
+	return b.String()
+}
+
+// checkRefused makes a published record of a random state show, as its public
+// title, a look-alike of the id, CVE or title of a record that is not published:
+// the guard must refuse, naming that record.
+func checkRefused(t *testing.T, seed uint64) {
+	st, _, _ := randomState(seed)
+	r := rand.New(rand.NewPCG(seed, 0xbad))
+	var pub, hidden []*state.IssueFile
+	for _, f := range st.Issues {
+		switch {
+		case isPublished(f.Issue):
+			pub = append(pub, f)
+		case f.Issue.Status != records.StatusWithdrawn:
+			hidden = append(hidden, f)
+		}
+	}
+	if len(pub) == 0 || len(hidden) == 0 {
+		return
+	}
+	h := hidden[r.IntN(len(hidden))]
+	secret := []string{h.Issue.ID, h.Issue.CVEs[0], h.Issue.Title}[r.IntN(3)]
+	pub[r.IntN(len(pub))].Issue.Public.Title = lookAlike(r, secret)
+	_, err := timeline.Render(st, demoNow)
+	var le *timeline.LeakError
+	if !errors.As(err, &le) {
+		t.Fatalf("seed %d: a published record showing a look-alike of a private id, CVE or title: %v", seed, err)
+	}
+	if !strings.Contains(err.Error(), h.Path+": ") {
+		t.Errorf("seed %d: the refusal does not name %s: %v", seed, h.Path, err)
+	}
+	if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(h.Issue.Title)) {
+		t.Errorf("seed %d: the refusal repeats the private title: %v", seed, err)
+	}
+}
+
 func TestRandomNoLeak(t *testing.T) {
 	n := uint64(60)
 	if testing.Short() {
@@ -159,6 +221,7 @@ func TestRandomNoLeak(t *testing.T) {
 	}
 	for seed := range n {
 		checkNoLeak(t, seed)
+		checkRefused(t, seed)
 	}
 }
 
@@ -166,5 +229,8 @@ func FuzzPublishNoLeak(f *testing.F) {
 	for _, seed := range []uint64{1, 2, 3, 42, 1 << 40} {
 		f.Add(seed)
 	}
-	f.Fuzz(checkNoLeak)
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		checkNoLeak(t, seed)
+		checkRefused(t, seed)
+	})
 }

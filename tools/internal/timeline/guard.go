@@ -12,6 +12,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
@@ -78,12 +81,15 @@ const keyLen = 8
 // newGuard collects the private strings of st at now. Strings equal to a value a
 // published record may publish, and strings inside the fixed text of the output
 // (skeleton: the files rendered with no issue) are skipped: finding them proves
-// nothing. The guard decides on its own which records are public and what they may
-// show, from the records, so that a bug in the projection cannot excuse itself.
+// nothing. The id, CVEs and title of a record that is not published are never
+// skipped: whatever a published record shows, they must not appear (a published
+// record that shows them is refused, not excused). The guard decides on its own
+// which records are public and what they may show, from the records, so that a
+// bug in the projection cannot excuse itself.
 func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard {
 	listMode := st.Policy.Publication.Withdrawn == WithdrawnList
 	published := map[*state.IssueFile]bool{}
-	listed := map[string]bool{}
+	listed := map[*state.IssueFile]bool{} // withdrawn records whose id is listed
 	allowed := map[string]bool{}
 	for _, f := range st.Issues {
 		switch {
@@ -94,7 +100,7 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 				allowed[normalize(v)] = true
 			}
 		case listMode && f.Issue.Status == records.StatusWithdrawn:
-			listed[f.Issue.ID] = true
+			listed[f] = true
 			allowed[normalize(f.Issue.ID)] = true
 		}
 	}
@@ -112,9 +118,10 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 	}
 
 	g := &guard{long: map[string][]int{}, short: map[string][]int{}}
-	add := func(record, field, text string, ident bool) {
+	// add guards text; a strict needle is never skipped for being public elsewhere.
+	add := func(record, field, text string, ident, strict bool) {
 		n := normalize(text)
-		if utf8.RuneCountInString(n) < MinSecretLen || allowed[n] || strings.Contains(fixedText, n) {
+		if utf8.RuneCountInString(n) < MinSecretLen || !strict && (allowed[n] || strings.Contains(fixedText, n)) {
 			return
 		}
 		nd := needle{text: n, record: record, field: field, ident: ident}
@@ -126,14 +133,14 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 		}
 		g.needles = append(g.needles, nd)
 	}
-	addText := func(record, field, what, text string) {
-		add(record, field+" of "+what, text, false)
+	addText := func(record, field, what, text string, strict bool) {
+		add(record, field+" of "+what, text, false, strict)
 		if !strings.Contains(strings.TrimSpace(text), "\n") {
 			return
 		}
 		for i, line := range strings.Split(text, "\n") {
 			if utf8.RuneCountInString(normalize(line)) >= MinLineLen {
-				add(record, fmt.Sprintf("%s (line %d) of %s", field, i+1, what), line, false)
+				add(record, fmt.Sprintf("%s (line %d) of %s", field, i+1, what), line, false, strict)
 			}
 		}
 	}
@@ -146,7 +153,7 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 			continue
 		}
 		of := func(field string) string { return field + " of " + what }
-		priv := func(field, text string) { addText(f.Path, field, what, text) }
+		priv := func(field, text string) { addText(f.Path, field, what, text, false) }
 
 		// Private everywhere: what only the list may know.
 		priv("notes", is.Notes)
@@ -182,16 +189,17 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 			}
 			continue
 		}
-		// Not published: nothing of it may appear, not even its public block.
-		if !listed[is.ID] {
-			add(f.Path, of("id"), is.ID, true)
+		// Not published: nothing of it may appear, not even its public block; its
+		// id, CVEs and title not even where a published record shows them.
+		if !listed[f] {
+			add(f.Path, of("id"), is.ID, true, true)
 		}
-		priv("title", is.Title)
+		addText(f.Path, "title", what, is.Title, true)
 		priv("summary", is.Summary)
 		priv("reporter.name", is.Reporter.Name)
 		priv("reporter.email", is.Reporter.Email)
 		for i, c := range is.CVEs {
-			add(f.Path, of(fmt.Sprintf("cves[%d]", i)), c, true)
+			add(f.Path, of(fmt.Sprintf("cves[%d]", i)), c, true, true)
 		}
 		for i, a := range is.Affected {
 			priv(fmt.Sprintf("affected[%d].product", i), a.Product)
@@ -205,15 +213,15 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 	return g
 }
 
-// isPublic is the guard's own reading of SPEC §5: status disclosed and the
-// disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with an offset)
-// at or before now.
+// isPublic is the guard's own reading of the package doc's rule: status disclosed
+// and the disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with
+// seconds and an offset within ±23:59) at or before now.
 func isPublic(is *records.Issue, now time.Time) bool {
 	at := is.Dates.Disclosed
 	if at == "" {
 		at = is.Dates.Disclosure
 	}
-	t, err := time.Parse(time.RFC3339, at)
+	t, err := records.ParseInstant(at)
 	return is.Status == records.StatusDisclosed && err == nil && !t.After(now)
 }
 
@@ -236,7 +244,7 @@ func (g *guard) window(n string) int {
 
 // exploitPublic says whether an exploit's publication time has come.
 func exploitPublic(is *records.Issue, now time.Time) bool {
-	t, err := time.Parse(time.RFC3339, is.Exploits.Published)
+	t, err := records.ParseInstant(is.Exploits.Published)
 	return err == nil && !t.After(now)
 }
 
@@ -419,23 +427,107 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// normalize lower-cases s and collapses white space, so reflowed or re-cased text
-// still matches.
+// normalize folds the ways one text can be written, so that a copy still matches:
+// format characters that render as nothing are dropped (Unicode category Cf: zero-
+// width space, soft hyphen, joiners; and variation selectors and the other default-
+// ignorable code points), compatibility forms are unified (NFKC: full-width letters,
+// ligatures, superscripts), case is folded (Unicode full case folding), and runs of
+// white space become one space. The needles and every view of the output go
+// through the same function.
+//
+// Its cost is linear: ASCII bytes take one pass, and only the stretches of other
+// characters go through the Unicode steps (foldUnicode), each with the one ASCII
+// character before it, which a combining mark may join. Cutting there changes
+// nothing: no ASCII character joins the character before it, and dropping,
+// folding and NFKC see no further context (FuzzNormalize holds this).
 func normalize(s string) string {
-	var b strings.Builder
+	if !isASCII(s) {
+		fold := cases.Fold()
+		var b strings.Builder
+		b.Grow(len(s))
+		for i := 0; i < len(s); {
+			j := i
+			for j < len(s) && s[j] < utf8.RuneSelf {
+				j++
+			}
+			if j == len(s) {
+				b.WriteString(s[i:])
+				break
+			}
+			start := max(j-1, i) // the base a combining mark may join
+			b.WriteString(s[i:start])
+			k := j
+			for k < len(s) && s[k] >= utf8.RuneSelf {
+				k++
+			}
+			b.WriteString(foldUnicode(fold, s[start:k]))
+			i = k
+		}
+		s = b.String()
+	}
+	buf := make([]byte, 0, len(s))
 	space := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsSpace(r) {
-			space = true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || '\t' <= c && c <= '\r':
+				space = true
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space && len(buf) > 0 {
+				buf = append(buf, ' ')
+			}
+			space = false
+			buf = append(buf, c)
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case invisible(r):
+			continue // NFKC and folding made one; rare, but it must not split a needle
+		}
+		if space && len(buf) > 0 {
+			buf = append(buf, ' ')
 		}
 		space = false
-		b.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
-	return b.String()
+	return string(buf)
+}
+
+// foldUnicode drops invisible characters, applies NFKC, folds case and applies NFKC
+// again (folding can undo it, e.g. for a decomposed ΐ).
+func foldUnicode(fold cases.Caser, s string) string {
+	s = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return norm.NFKC.String(fold.String(norm.NFKC.String(s)))
+}
+
+// invisible reports whether r renders as nothing: a format character (Cf), a
+// variation selector or another default-ignorable code point.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

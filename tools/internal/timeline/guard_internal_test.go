@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/cases"
 
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -69,6 +72,114 @@ func TestGuardMatching(t *testing.T) {
 	}
 }
 
+// TestGuardLookAlikes: a copy that reads the same to a person is the same copy.
+// Each text is scanned as index.html, raw and with its escapes decoded.
+func TestGuardLookAlikes(t *testing.T) {
+	st := twoIssues()
+	st.Issues[1].Issue.Title = "Secret flaw in Straße gadgetd"
+	const title, id, cve = "title of an embargoed issue", "id of an embargoed issue", "cves[0] of an embargoed issue"
+	cases := []struct {
+		name, text, field string
+	}{
+		{"zero-width space in the id", "see EMB-2026-\u200b0004.", id},
+		{"zero-width space in the title", "Secret fl\u200baw in Straße gadgetd", title},
+		{"soft hyphen in the title", "Secret flaw in Straße gad\u00adgetd", title},
+		{"soft hyphen in the CVE", "CVE-2026-\u00ad91234", cve},
+		{"word joiner and BOM", "EMB\u2060-2026-\ufeff0004", id},
+		{"variation selector", "Secret\ufe0f flaw in Straße gadgetd", title},
+		{"full-width id", "ＥＭＢ－２０２６－０００４", id},
+		{"full-width CVE", "ＣＶＥ-2026-９１２３４", cve},
+		{"full-width title", "Ｓｅｃｒｅｔ ｆｌａｗ ｉｎ Ｓｔｒａßｅ ｇａｄｇｅｔｄ", title},
+		{"ligature", "Secret \ufb02aw in Straße gadgetd", title},
+		{"other case", "sECRET FLAW IN STRASSE GADGETD", title},
+		{"lower-case id", "emb-2026-0004", id},
+		{"non-breaking space", "Secret\u00a0flaw in Straße gadgetd", title},
+		{"entity of a zero-width space", "Secret&#8203; flaw in Straße gadgetd", title},
+		{"percent-encoded soft hyphen", "https://x.example/EMB-2026-%C2%AD0004", id},
+		// Not the same text: a longer id, and a look-alike of another script
+		// (confusables are not folded; see the package doc).
+		{"longer id", "EMB-2026-０００４1", ""},
+		{"Cyrillic letters", "Sеcrеt flaw in Straße gаdgеtd", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var fields []string
+			for _, l := range scanText(st, "index.html", c.text) {
+				fields = append(fields, l.Field)
+			}
+			got := strings.Join(fields, "; ")
+			if c.field == "" && got != "" || c.field != "" && !strings.Contains(got, c.field) {
+				t.Errorf("%q: leaks %q, want %q", c.text, got, c.field)
+			}
+		})
+	}
+	// The same look-alikes as JSON escapes.
+	if leaks := scanText(st, "x.json", `{"a": "EMB-2026-\u200b0004"}`); len(leaks) == 0 {
+		t.Errorf("a JSON-escaped zero-width space hid the id")
+	}
+}
+
+// TestGuardNeverExempts: the id, CVE and title of a record that is not published
+// stay guarded whatever a published record shows; the guard names the embargoed
+// record and field.
+func TestGuardNeverExempts(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(pub *records.Issue)
+		field string
+	}{
+		{"the embargoed id as the public title", func(p *records.Issue) { p.Public.Title = "EMB-2026-0004" }, "id of an embargoed issue"},
+		{"a look-alike of it", func(p *records.Issue) { p.Public.Title = "EMB-2026-\u200b0004" }, "id of an embargoed issue"},
+		{"the embargoed CVE listed too", func(p *records.Issue) { p.CVEs = []string{"CVE-2026-91234"} }, "cves[0] of an embargoed issue"},
+		{"the embargoed title as the public summary", func(p *records.Issue) { p.Public.Summary = "Secret flaw in gadgetd" }, "title of an embargoed issue"},
+		{"the embargoed title as a product", func(p *records.Issue) { p.Affected[0].Product = "Secret flaw in gadgetd" }, "title of an embargoed issue"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := twoIssues()
+			c.edit(st.Issues[0].Issue)
+			_, err := Render(st, testNow)
+			var le *LeakError
+			if !errors.As(err, &le) {
+				t.Fatalf("Render = %v; want a *LeakError", err)
+			}
+			found := false
+			for _, l := range le.Leaks {
+				found = found || l.Record == "issues/2026/EMB-2026-0004.yaml" && l.Field == c.field
+			}
+			if !found {
+				t.Errorf("leaks %v; want %s", le.Leaks, c.field)
+			}
+			// The record's path names its id; the message repeats no value.
+			for _, secret := range []string{"CVE-2026-91234", "Secret flaw", "gadgetd"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("the message repeats %q: %v", secret, err)
+				}
+			}
+		})
+	}
+
+	// Nor is an unpublished title skipped for being in the page's fixed text.
+	st := twoIssues()
+	st.Issues[1].Issue.Title = "Test timeline"
+	if _, err := Render(st, testNow); !errors.Is(err, ErrLeak) || !strings.Contains(err.Error(), "EMB-2026-0004.yaml: title of an embargoed issue") {
+		t.Errorf("an embargoed title equal to the page title: %v", err)
+	}
+
+	// A withdrawn record listed by id (publication.withdrawn: list) that shares the
+	// embargoed record's id does not make that id public.
+	st = twoIssues()
+	st.Policy.Publication.Withdrawn = WithdrawnList
+	wd := *st.Issues[1].Issue
+	wd.Status, wd.Title, wd.CVEs = records.StatusWithdrawn, "Another title here", nil
+	st.Issues = append(st.Issues, &state.IssueFile{File: state.File{Path: "issues/2026/EMB-2026-0009.yaml"}, Issue: &wd})
+	_, err := Render(st, testNow)
+	var le *LeakError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "issues/2026/EMB-2026-0004.yaml: id of an embargoed issue") {
+		t.Errorf("a listed withdrawn record with the embargoed id: %v", err)
+	}
+}
+
 // TestGuardWritten tampers with a written file: the read-back guard must catch it
 // and Publish's cleanup must leave nothing.
 func TestGuardWritten(t *testing.T) {
@@ -120,6 +231,17 @@ func TestProjectionDates(t *testing.T) {
 	if p := project(st, testNow); len(p.issues) != 0 {
 		t.Errorf("a disclosure time without offset was published")
 	}
+	// Offsets stop at ±23:59: +24:00 would put 2026-11-21T10:00 a day early, at
+	// 2026-11-20T10:00Z, before testNow. Unknown, so not published, and guarded.
+	for _, at := range []string{"2026-11-21T10:00:00+24:00", "2026-11-21T10:00:00+23:60", "2026-11-20T10:00Z"} {
+		is.Dates.Disclosed = at
+		if p := project(st, testNow); len(p.issues) != 0 {
+			t.Errorf("disclosed %s was published", at)
+		}
+		if isPublic(is, testNow) {
+			t.Errorf("the guard takes disclosed %s as public", at)
+		}
+	}
 }
 
 func TestStats(t *testing.T) {
@@ -148,4 +270,61 @@ func TestStats(t *testing.T) {
 	if s.Total.Issues != 5 || *s.Total.MedianDays != 2.04 {
 		t.Errorf("total: %+v median %v", s.Total, *s.Total.MedianDays)
 	}
+}
+
+// BenchmarkNormalize: the guard normalizes every view of every output file, so
+// normalize must stay one pass per step: ASCII text (most output) and text with
+// non-ASCII letters, invisible characters and full-width forms.
+func BenchmarkNormalize(b *testing.B) {
+	line := "Heap overflow in libquill's PNG chunk parser, CVE-2026-91234 <a href=\"https://x.example/\">x</a>\n"
+	for _, c := range []struct{ name, text string }{
+		{"ascii", strings.Repeat(line, 10_000)},
+		{"dash", strings.Repeat(strings.Replace(line, ", ", " — ", 1), 10_000)}, // a page whose title has one
+		{"unicode", strings.Repeat("Straße — Ｓｅｃｒｅｔ fl\u200baw in gad\u00adgetd, ﬁne ünïcödé text\n", 10_000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.text)))
+			for range b.N {
+				normalize(c.text)
+			}
+		})
+	}
+}
+
+// normalizeWhole is normalize without the cut into ASCII and other stretches: the
+// Unicode steps over the whole text at once.
+func normalizeWhole(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range foldUnicode(cases.Fold(), s) {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case invisible(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FuzzNormalize: normalize, which runs the Unicode steps only on the stretches
+// that are not ASCII, gives what running them over the whole text gives.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{
+		"Secret flaw", "e\u0301", "E\u200b\u0301x", "Ｅ\u0301", "\u1100\u1161\u11a8", "ΐ", "Straße", "ﬁ\u00adx",
+		"K\u212a", "a\u0323\u0302b", "\xff\xfe a", "\u0b47\u0b3e", "x\u00a0\u0085y", "İ", "ǅ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), normalizeWhole(s); got != want {
+			t.Fatalf("normalize(%q) = %q, whole text %q", s, got, want)
+		}
+	})
 }

@@ -142,6 +142,35 @@ func TestLeakGuardEscapes(t *testing.T) {
 	}
 }
 
+// A disclosed record cannot make an embargoed record's id, CVE or title public by
+// publishing it, not even in a look-alike spelling: the guard refuses, naming the
+// embargoed record and field, never the value.
+func TestLeakGuardEmbargoedStringsPublishedElsewhere(t *testing.T) {
+	cases := []struct {
+		name, old, new, field string
+	}{
+		{"the embargoed id as the public title",
+			"  title: Heap overflow in libquill PNG text chunk parsing\n", "  title: EMB-2026-0004\n", "id of an embargoed issue"},
+		{"the embargoed id with a zero-width space",
+			"  title: Heap overflow in libquill PNG text chunk parsing\n", "  title: \"EMB-2026-\\u200B0004\"\n", "id of an embargoed issue"},
+		{"the embargoed id in full-width letters",
+			"  title: Heap overflow in libquill PNG text chunk parsing\n", "  title: ＥＭＢ－２０２６－０００４\n", "id of an embargoed issue"},
+		{"the embargoed CVE also listed",
+			"cves: [CVE-2025-90011]\n", "cves: [CVE-2025-90011, CVE-2026-91234]\n", "cves[0] of an embargoed issue"},
+		{"the embargoed title as the public title, other case",
+			"  title: Heap overflow in libquill PNG text chunk parsing\n", "  title: " + strings.ToUpper(embargoedTitle) + "\n", "title of an embargoed issue"},
+		{"the embargoed title with a soft hyphen",
+			"  title: Heap overflow in libquill PNG text chunk parsing\n", "  title: \"Use-after-free in the fer\\u00ADrule HTTP/3 proxy QPACK decoder\"\n", "title of an embargoed issue"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyExample(t)
+			replaceIn(t, dir, publishedFile, c.old, c.new)
+			wantLeak(t, loadAny(t, dir), embargoedFile, c.field, secrets0004...)
+		})
+	}
+}
+
 func TestLeakGuardProducts(t *testing.T) {
 	// Equal to a product a published issue names: skipped, publication goes on.
 	dir := copyExample(t)

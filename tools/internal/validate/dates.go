@@ -21,23 +21,32 @@ const (
 
 func (c *checker) issueDates(isf *state.IssueFile) {
 	is, f := isf.Issue, &isf.File
-	t := c.times(isf)
+	t, bad := c.times(isf)
 	has := func(p string) bool { _, ok := t[p]; return ok }
+	// given: the field is there, parsed or reported as unparsable already.
+	given := func(p string) bool { return has(p) || bad[p] }
 
 	switch is.Status {
 	case records.StatusEmbargoed:
 		for _, p := range []string{pNotified, pDisclosure} {
-			if !has(p) {
+			if !given(p) {
 				c.addKey(f, "/dates", "dates.required", finding.Error, "an embargoed issue needs %s: when the list was told and the agreed public date", dotted(p))
 			}
 		}
-		if !has(pProposed) {
+		if !given(pProposed) {
 			c.addKey(f, "/dates", "embargo.proposed", finding.Error, "an embargoed issue needs dates.proposed: the date and time the reporter first proposed for disclosure")
 		}
 	case records.StatusDisclosed:
-		if !has(pDisclosed) {
+		if !given(pDisclosed) {
 			c.addKey(f, "/dates", "dates.required", finding.Error, "a disclosed issue needs dates.disclosed: when it became public")
 		}
+	}
+	// A disclosure recorded in the future is an event that has not happened:
+	// dates.order, as for any date that contradicts another, here the clock of
+	// the check. Left alone it would let status: disclosed with a date a month
+	// ahead stop embargo.overdue while the timeline keeps the issue unpublished.
+	if has(pDisclosed) && t[pDisclosed].After(c.now) {
+		c.errorf(f, pDisclosed, "dates.order", "dates.disclosed is %s after the time of this check; record it once the issue is public, and until then keep status embargoed and the agreed date in dates.disclosure", roundDur(t[pDisclosed].Sub(c.now)))
 	}
 
 	before := func(later, earlier, what string) {
@@ -76,6 +85,7 @@ func (c *checker) issueDates(isf *state.IssueFile) {
 			deadline := disclosed.Add(lp.exploitDelay)
 			pub, published := t["/exploits/published"]
 			switch {
+			case bad["/exploits/published"]: // reported as unparsable; nothing more to say
 			case published && pub.After(deadline):
 				c.errorf(f, "/exploits/published", "exploits.deadline", "the exploit shared with the list went public %s after disclosure; the policy allows %s", roundDur(pub.Sub(disclosed)), records.FormatDuration(lp.exploitDelay))
 			case !published && c.now.After(deadline):

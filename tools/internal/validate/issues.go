@@ -15,6 +15,7 @@ import (
 
 func (c *checker) issues() {
 	ids := map[string]string{}
+	cves := map[string]string{} // CVE id -> "file (cves[i])" of the first record that lists it
 	for _, isf := range c.st.Issues {
 		is := isf.Issue
 		if is == nil {
@@ -32,8 +33,20 @@ func (c *checker) issues() {
 		}
 		if prev, dup := ids[is.ID]; dup {
 			c.errorf(f, "/id", "id.duplicate", "issue id %s is already used by %s; take the next free number", is.ID, prev)
-		} else {
-			ids[is.ID] = f.Path
+			continue // a copy of a record: its CVEs are the copy's, not a second claim
+		}
+		ids[is.ID] = f.Path
+		// A CVE names one vulnerability, tracked by one record: the timeline's
+		// leak guard refuses a published record that shows an unpublished
+		// record's CVE, so two claims are an error here, before publication. The
+		// message names fields, not the CVE: it may be under embargo.
+		for i, cve := range is.CVEs {
+			at := fmt.Sprintf("%s (cves[%d])", f.Path, i)
+			if prev, dup := cves[cve]; dup {
+				c.errorf(f, fmt.Sprintf("/cves/%d", i), "id.duplicate", "cves[%d] is already claimed by %s; a CVE belongs to one record: remove it from the one that is not that vulnerability's (a withdrawn duplicate, say)", i, prev)
+			} else {
+				cves[cve] = at
+			}
 		}
 	}
 	// The rules of one record read the shared state but never write it, so
@@ -105,10 +118,12 @@ func timestamps(is *records.Issue) [][2]string {
 	return ts
 }
 
-// times parses every timestamp of the issue, reporting dates.timezone; absent
-// fields are missing from the map.
-func (c *checker) times(isf *state.IssueFile) map[string]time.Time {
-	out := map[string]time.Time{}
+// times parses every timestamp of the issue, reporting dates.timezone and, for a
+// timestamp that does not parse, one schema finding. Absent and unparsable fields
+// are missing from parsed; unparsable ones are in bad, so that no rule reports a
+// field that is there as missing (one mistake, one finding).
+func (c *checker) times(isf *state.IssueFile) (parsed map[string]time.Time, bad map[string]bool) {
+	parsed, bad = map[string]time.Time{}, map[string]bool{}
 	for _, ts := range timestamps(isf.Issue) {
 		if ts[1] == "" {
 			continue
@@ -116,12 +131,14 @@ func (c *checker) times(isf *state.IssueFile) map[string]time.Time {
 		t, hasOffset, err := records.ParseTime(ts[1])
 		if err != nil {
 			c.errorf(&isf.File, ts[0], "schema", "%s: %v", dotted(ts[0]), err)
+			bad[ts[0]] = true
 			continue
 		}
 		if !hasOffset {
-			c.errorf(&isf.File, ts[0], "dates.timezone", "%s has no time zone offset; append Z for UTC or an offset such as +02:00", dotted(ts[0]))
+			fix := records.Suggest(ts[1])
+			c.errorf(&isf.File, ts[0], "dates.timezone", "%s has no time zone offset; write %s if it is UTC, or give its offset, such as %s+02:00", dotted(ts[0]), fix, strings.TrimSuffix(fix, "Z"))
 		}
-		out[ts[0]] = t
+		parsed[ts[0]] = t
 	}
-	return out
+	return parsed, bad
 }

@@ -41,7 +41,7 @@ func (c *checker) keys() {
 			continue
 		}
 		switch ps := owners[fpr]; {
-		case len(ps) == 0:
+		case len(ps) == 0 && !c.st.Invalid.ListsKey(fpr): // else held back: see heldBack
 			at("key.file", finding.Warning, "no person lists this key; add it to a person's keys or remove the file")
 		case len(ps) > 1 && !samePerson(ps):
 			at("key.file", finding.Error, "key is listed under more than one person (%v); a key belongs to exactly one person", ps)

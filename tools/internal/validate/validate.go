@@ -29,6 +29,9 @@ type checker struct {
 
 // add reports a finding at the value of the JSON pointer ptr in f.
 func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+	if c.heldBack(f, ptr, rule) {
+		return
+	}
 	line, col := 1, 1
 	if doc := f.Doc(); doc != nil {
 		line, col = doc.Pos(ptr)
@@ -38,6 +41,9 @@ func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, for
 
 // addKey reports at the key of ptr (for fields that are there but wrong as a whole).
 func (c *checker) addKey(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+	if c.heldBack(f, ptr, rule) {
+		return
+	}
 	line, col := 1, 1
 	if doc := f.Doc(); doc != nil {
 		line, col = doc.KeyPos(ptr)
