@@ -117,9 +117,10 @@ func TestRules(t *testing.T) {
 			goldenCompare(t, tc.name, render(added))
 		})
 	}
-	// Every non-signature rule is exercised by at least one case.
+	// Every non-signature rule is exercised by at least one case (check, not
+	// validate, makes clock.untouched: the cli tests cover it).
 	for _, r := range rules.All {
-		if !strings.HasPrefix(r.ID, "sig.") && !covered[r.ID] && r.ID != "key.expiry" {
+		if !strings.HasPrefix(r.ID, "sig.") && !covered[r.ID] && r.ID != "key.expiry" && r.ID != rules.ClockUntouched {
 			t.Errorf("rule %s has no test case", r.ID)
 		}
 	}
