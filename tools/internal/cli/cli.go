@@ -40,6 +40,7 @@ Usage:
     embargo export schleuder --list L --current FILE [--address LIST@HOST] [--repo DIR] [--now TIME]
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
+    embargo codeowners [--repo DIR] [--rev REV] [--out FILE|-] [--check]
     embargo rules
     embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
 

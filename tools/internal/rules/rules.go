@@ -51,6 +51,7 @@ var All = []Rule{
 	{"sig.noncanonical", finding.Error, "a commit object with duplicate or unknown headers, or that does not hash to its id", "THREATS.md"},
 	{"sig.range", finding.Error, "an empty range, unrelated histories, a missing base, or a rewritten main", "THREATS.md"},
 	{"clock.untouched", finding.Warning, "clock-only findings (overdue, late posting or exploit, key expiry) on records the change does not touch, in one line; status and the daily reminder enforce them", "docs/guides/ci-admin.md"},
+	{"codeowners.stale", finding.Warning, ".github/CODEOWNERS differs from what `embargo codeowners` generates from policy.yaml access and the coordinators", "docs/guides/ci-admin.md"},
 }
 
 // Lookup returns the rule with id, and false if there is none.
