@@ -30,7 +30,7 @@ Usage:
     embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
-    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--format text|json|markdown]
+    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
                       [--person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)]
