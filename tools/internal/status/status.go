@@ -74,17 +74,17 @@ const DefaultWithin = 72 * time.Hour
 // response team, a key's or acceptance's owner, the coordinators for a vacant
 // backup.
 type Item struct {
-	Kind     Kind      `json:"kind"`
-	ID       string    `json:"id"`
-	List     string    `json:"list,omitempty"`
-	Member   string    `json:"member,omitempty"`
-	Person   string    `json:"person,omitempty"`
-	File     string    `json:"file"`
-	Line     int       `json:"line"`
-	When     time.Time `json:"-"`
-	Overdue  bool      `json:"overdue"`
-	Message  string    `json:"message"`
-	People   []Person  `json:"people,omitempty"`
+	Kind    Kind      `json:"kind"`
+	ID      string    `json:"id"`
+	List    string    `json:"list,omitempty"`
+	Member  string    `json:"member,omitempty"`
+	Person  string    `json:"person,omitempty"`
+	File    string    `json:"file"`
+	Line    int       `json:"line"`
+	When    time.Time `json:"-"`
+	Overdue bool      `json:"overdue"`
+	Message string    `json:"message"`
+	People  []Person  `json:"people,omitempty"`
 }
 
 // Person is someone an item concerns, with their forge account (without "@")
