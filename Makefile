@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo test vet fmt-check screenshot hooks bench bench-go fuzz
+.PHONY: all build demo test vet fmt-check screenshot hooks bench bench-go bench-gate fuzz
 
 all: build
 
@@ -41,6 +41,10 @@ hooks:
 # git, node/npm (for ajv-cli) and /usr/bin/time.
 bench:
 	bash tools/bench/bench.sh
+
+# The pull-request gate's steps, cold (no cached checker) and warm (BENCHMARKS.md).
+bench-gate:
+	bash tools/bench/gate.sh
 
 # Go benchmarks of the hot paths.
 bench-go:

@@ -33,7 +33,7 @@ Usage:
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
     embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
-    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--format text|json|markdown]
+    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
                       [--person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)]
@@ -44,6 +44,7 @@ Usage:
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
     embargo statement terms --person ID [--repo DIR]
+    embargo codeowners [--repo DIR] [--rev REV] [--out FILE|-] [--check]
     embargo rules
     embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
 

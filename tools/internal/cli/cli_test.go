@@ -130,8 +130,9 @@ func TestStatementAcceptance(t *testing.T) {
 	}
 }
 
-// TestDemo runs the README's main job end to end: a signed repository, one pull
-// request accepted, one refused for the right reasons.
+// TestDemo runs the README's main job end to end: a signed repository, pull
+// requests accepted and refused for the right reasons, a late record that
+// blocks only the change that touches it.
 func TestDemo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	public := filepath.Join(t.TempDir(), "public")
@@ -145,6 +146,8 @@ func TestDemo(t *testing.T) {
 		"error: sig.unauthorized: commit",
 		"greta-suse may not change this path; allowed: coordinators\n",
 		"error: embargo.max:",
+		"repository: warning: clock.untouched: 1 clock finding on 1 record this change does not touch (embargo.overdue: issues/2026/EMB-2026-0004.yaml)",
+		"error: embargo.overdue: the embargo ended 3d 22h ago",
 		"wrote 14 files to",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -170,7 +173,7 @@ func TestDemo(t *testing.T) {
 	// The demo repository is a real git repository: git itself reads it.
 	if git, err := exec.LookPath("git"); err == nil {
 		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
-		if err != nil || strings.Count(string(out), "\n") != 3 {
+		if err != nil || strings.Count(string(out), "\n") != 4 {
 			t.Errorf("git log: %v\n%s", err, out)
 		}
 		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {

@@ -10,8 +10,8 @@ import (
 )
 
 // runDemo is the README's main job: it builds a signed clone of the bundled
-// example, checks it, checks one pull request that must pass and one that must
-// be refused, and says whether each outcome was the expected one.
+// example, checks it, checks its pull requests (some at a later clock) and says
+// whether each outcome was the expected one.
 func runDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo")
 	repo := fs.String("repo", ".", "the embargo repository holding the example data and its test keys")
@@ -52,11 +52,16 @@ func runDemo(e *env, args []string) error {
 		failed = true
 		fmt.Fprintf(e.stdout, "unexpected: the example has errors\n")
 	}
-	for i, pr := range res.PRs {
-		wantPass := i == 0
+	for _, pr := range res.PRs {
+		wantPass := pr.Accept
+		prNow := "--now=" + pr.Now.Format("2006-01-02T15:04:05Z07:00")
 		fmt.Fprintf(e.stdout, "\n== pull request %s: %s\n", pr.Branch, pr.Title)
-		fmt.Fprintf(e.stdout, "== embargo check --base main --head %s\n", pr.Branch)
-		err := runCheck(e, []string{"--repo", res.Dir, "--base", "main", "--head", pr.Branch, nowArg})
+		if prNow == nowArg {
+			fmt.Fprintf(e.stdout, "== embargo check --base main --head %s\n", pr.Branch)
+		} else {
+			fmt.Fprintf(e.stdout, "== embargo check --base main --head %s %s\n", pr.Branch, prNow)
+		}
+		err := runCheck(e, []string{"--repo", res.Dir, "--base", "main", "--head", pr.Branch, prNow})
 		switch {
 		case err != nil && !errors.Is(err, errFindings):
 			return err

@@ -13,12 +13,16 @@ import (
 func init() { commands["status"] = runStatus }
 
 // runStatus lists what needs a person soon; exit 1 when something is overdue.
+// It is where overdue work is enforced: `check` fails only the changes that
+// touch a late record, while the daily reminder runs this and tells the
+// people concerned (docs/guides/ci-admin.md, "Clock findings").
 func runStatus(e *env, args []string) error {
 	fs := newFlags(e, "status")
 	repo := fs.String("repo", ".", "the policy repository")
 	nowFlag := fs.String("now", "", "the time to report at (RFC 3339); default: now")
 	withinFlag := fs.String("within", "72h", "how far ahead to look: a Go duration (72h, 90m) or days (3d)")
 	format := fs.String("format", "text", "output format: text, json or markdown")
+	notify := fs.Bool("notify", false, "only what is overdue or due within --within, with the people concerned: the daily reminder's text")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -43,6 +47,9 @@ func runStatus(e *env, args []string) error {
 	}
 	warnLoad(e, out.Sorted())
 	r := status.Compute(st, now, within)
+	if *notify {
+		r = r.Due()
+	}
 	if err := status.Write(e.stdout, *format, r); err != nil {
 		return err
 	}

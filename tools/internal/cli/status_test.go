@@ -65,3 +65,26 @@ func TestMoreReportFormats(t *testing.T) {
 		t.Errorf("gitlab: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestStatusNotify: --notify keeps what needs a person now, with their mentions.
+func TestStatusNotify(t *testing.T) {
+	root := repoRoot(t)
+	code, stdout, _ := run("status", "--repo", root, demoNow, "--notify", "--format", "json")
+	var doc struct {
+		Items []struct {
+			Kind   string `json:"kind"`
+			People []struct {
+				ID    string `json:"id"`
+				Forge string `json:"forge"`
+			} `json:"people"`
+		} `json:"items"`
+	}
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &doc) != nil || len(doc.Items) != 0 {
+		t.Errorf("demo clock: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run("status", "--repo", root, "--now", "2026-11-25T00:00:00Z", "--notify", "--format", "markdown")
+	if code != ExitFindings || !strings.Contains(stdout, "### Overdue embargoes (1)") || strings.Contains(stdout, "Vacant task backups") ||
+		!strings.Contains(stdout, "@rui-rh-sec") {
+		t.Errorf("overdue: exit %d\n%s", code, stdout)
+	}
+}

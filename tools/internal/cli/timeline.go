@@ -5,14 +5,15 @@ import (
 	"fmt"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/timeline"
 )
 
 func init() { commands["timeline"] = runTimeline }
 
 // runTimeline writes the public record of every lifted embargo. It refuses to
-// publish from records with errors: a broken record might hide a status or a
-// date that decides whether something is still secret.
+// publish from records with errors (see publicationErrors), and the leak guard
+// refuses any output that quotes a private field.
 func runTimeline(e *env, args []string) error {
 	fs := newFlags(e, "timeline")
 	repo := fs.String("repo", ".", "the policy repository")
@@ -37,12 +38,16 @@ func runTimeline(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if fsOut := findings.Sorted(); hasErrors(fsOut) {
+	fsOut := findings.Sorted()
+	if blocking, late := publicationErrors(fsOut, timeline.Publishes(st, now)); blocking > 0 {
 		if err := emit(e, "text", fsOut); err != nil && !errors.Is(err, errFindings) {
 			return err
 		}
 		fmt.Fprintln(e.stderr, "embargo: error: not publishing: the records have errors (above); fix them first")
 		return errFindings
+	} else if len(late) > 0 {
+		e.warnf("publishing despite %s", clockSummary(late, "the timeline does not publish"))
+		e.hintf("'embargo status' lists them; the daily reminder enforces them")
 	}
 	files, err := timeline.Publish(st, now, *out)
 	var leak *timeline.LeakError
@@ -60,7 +65,21 @@ func runTimeline(e *env, args []string) error {
 	return nil
 }
 
-func hasErrors(fs []finding.Finding) bool {
-	errs, _ := finding.Count(fs)
-	return errs > 0
+// publicationErrors counts the error findings that hold publication back, and
+// returns apart the ones that do not: clock-only findings (rules.ClockOnlyFinding)
+// on records the timeline does not publish. A late embargo or an expired key
+// says nothing false about what is published; any other error — a record that
+// does not parse, a broken date, a duplicate id — might hide a status or a date
+// that decides what is still secret, so it stops publication.
+func publicationErrors(fs []finding.Finding, published map[string]bool) (blocking int, late []finding.Finding) {
+	for _, f := range fs {
+		switch {
+		case f.Severity != finding.Error:
+		case f.File != "" && !published[f.File] && rules.ClockOnlyFinding(f):
+			late = append(late, f)
+		default:
+			blocking++
+		}
+	}
+	return blocking, late
 }

@@ -1,6 +1,7 @@
 // Package demo builds a throwaway clone of the bundled example with a signed
-// history and two pull requests — one a member may make, one that must be
-// refused — so a newcomer sees the checker's both outcomes. It signs with the
+// history and three pull requests — one a member may make, one that must be
+// refused, and one unrelated to a record that a later clock finds overdue — so
+// a newcomer sees the checker's outcomes. It signs with the
 // example's published TEST keys (examples/testkeys), never with real ones.
 package demo
 
@@ -25,12 +26,20 @@ const (
 	handlerKey     = "F34780682F10345BC720C9114288E35D0F0140B0" // dana-debian
 	outsiderKey    = "34B7BBC4B6B1CD29CDC7FAD29CD0BC2C5BB0E317" // greta-suse
 	embargoedIssue = "issues/2026/EMB-2026-0004.yaml"
+	disclosedIssue = "issues/2026/EMB-2026-0003.yaml" // greta-suse is on its response team
 )
 
-// PullRequest is one branch of the demo with what it is meant to show.
+// Later is how long after the demo's clock the late checks run: by then
+// EMB-2026-0004 is past its disclosure date and grace, so it is overdue.
+const Later = 7 * 24 * time.Hour
+
+// PullRequest is one check of the demo with what it is meant to show: a branch,
+// the clock to check it at, and whether the check must accept it.
 type PullRequest struct {
 	Branch, Title string
 	Base, Head    plumbing.Hash
+	Now           time.Time
+	Accept        bool
 }
 
 // Result says where the demo repository is and which pull requests it holds.
@@ -106,7 +115,19 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead} {
+	// An unrelated change at a clock where another record is late: the late
+	// record is not this change's to fix, so it must not block it.
+	other, err := edit(files, disclosedIssue, "deployment:", "  - who: SUSE security team (yardmq maintenance)\n    at: 2026-06-06T15:00:00Z\n    by: greta-suse\ndeployment:")
+	if err != nil {
+		return nil, err
+	}
+	otherHead, err := commit(other, root, outsiderKey, "Greta Sommer", "greta@suse.example.org",
+		"EMB-2026-0003: record that SUSE's yardmq maintainers were told\n", at(5))
+	if err != nil {
+		return nil, err
+	}
+
+	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			return nil, err
 		}
@@ -118,9 +139,12 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 	if err := wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("main"), Force: true}); err != nil {
 		return nil, err
 	}
+	later := now.Add(Later)
 	return &Result{Dir: dir, Main: root, PRs: []PullRequest{
-		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead},
-		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead},
+		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead, Now: now, Accept: true},
+		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead, Now: now},
+		{Branch: "pr/disclosed-informed", Title: "a week later EMB-2026-0004 is overdue; greta-suse records who she told of the disclosed EMB-2026-0003 (allowed: the late record is not this change's)", Base: root, Head: otherHead, Now: later, Accept: true},
+		{Branch: "pr/update-informed", Title: "the same week later, a change to the overdue EMB-2026-0004 itself (refused until it is disclosed or extended)", Base: root, Head: goodHead, Now: later},
 	}}, nil
 }
 

@@ -140,6 +140,10 @@ type Person struct {
 	Email      string   `yaml:"email"`
 	Keys       []string `yaml:"keys"`
 	Acceptance string   `yaml:"acceptance"`
+	// Forge is the person's account on the group's forge, without "@": the
+	// owner in a generated CODEOWNERS, the mention in reminders. A member's
+	// people may set their own, so it names; it never authorizes.
+	Forge string `yaml:"forge"`
 }
 
 // Coordinators is roles/coordinators.yaml.

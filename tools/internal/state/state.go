@@ -29,6 +29,10 @@ const (
 	TasksFile        = "roles/tasks.yaml"
 	AmbassadorsFile  = "roles/ambassadors.yaml"
 	KeysDir          = "members/keys"
+	// CodeOwnersFile is the forge's CODEOWNERS, generated from the policy by
+	// `embargo codeowners`; it is not a record, only compared with what the
+	// policy says (rule codeowners.stale).
+	CodeOwnersFile = ".github/CODEOWNERS"
 )
 
 // File is one loaded YAML file. Doc() is nil when the syntax failed; the typed
@@ -107,7 +111,16 @@ type State struct {
 	MembersByID  map[string]*MemberFile
 	// Invalid holds the ids of member files that failed a layer, for the rules'
 	// reference checks only; never read it for trust (see InvalidIDs).
-	Invalid InvalidIDs
+	Invalid    InvalidIDs
+	CodeOwners *RawFile // CodeOwnersFile; nil when there is none
+}
+
+// RawFile is a file kept as bytes, not parsed as a record; Err says why it
+// could not be read (too large, say).
+type RawFile struct {
+	Path string
+	Data []byte
+	Err  error
 }
 
 var (
@@ -119,7 +132,17 @@ var (
 // Load reads the state from src. Findings about files (syntax, schema, misplaced or
 // non-regular files) go to out; an error means the source could not be read at all.
 func Load(src source.Source, out *finding.List) (*State, error) {
-	return LoadParts(src, out, PolicyFile, "roles", "members", "issues")
+	st, err := LoadParts(src, out, PolicyFile, "roles", "members", "issues")
+	if err != nil {
+		return nil, err
+	}
+	switch data, err := src.Read(CodeOwnersFile); {
+	case err == nil:
+		st.CodeOwners = &RawFile{Path: CodeOwnersFile, Data: data}
+	case !errors.Is(err, fs.ErrNotExist):
+		st.CodeOwners = &RawFile{Path: CodeOwnersFile, Err: err}
+	}
+	return st, nil
 }
 
 // Trust names the parts of a state that say who may sign: everything but the

@@ -104,7 +104,7 @@ func Markdown(w io.Writer, r *Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n", k.Title(), len(items))
-		b.WriteString("| State | Id | When | File | Details |\n|---|---|---|---|---|\n")
+		b.WriteString("| State | Id | When | File | Details | People |\n|---|---|---|---|---|---|\n")
 		for _, it := range items {
 			st, when := "due", "—"
 			if it.Overdue {
@@ -115,11 +115,26 @@ func Markdown(w io.Writer, r *Report) error {
 			} else {
 				when = stamp(it.When)
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s:%d` | %s |\n", st, cell(it.ID), when, cell(it.File), it.Line, cell(it.Message))
+			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s:%d` | %s | %s |\n", st, cell(it.ID), when, cell(it.File), it.Line, cell(it.Message), people(it))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// people names the people of an item: their forge mention ("@account") where
+// they have one — which notifies them when the text lands in an issue or a
+// comment on the forge — and their person id otherwise.
+func people(it Item) string {
+	var parts []string
+	for _, p := range it.People {
+		if p.Forge != "" {
+			parts = append(parts, "@"+cell(p.Forge))
+		} else {
+			parts = append(parts, "`"+cell(p.ID)+"`")
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // cell makes text safe inside a Markdown table cell.

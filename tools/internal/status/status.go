@@ -70,7 +70,9 @@ const DefaultWithin = 72 * time.Hour
 // Item is one thing that needs a person. ID is the issue id, key fingerprint,
 // task id or person id the item is about; Member and Person add context where
 // there is one. When is the deadline (zero when the item has none); Overdue
-// says it has passed.
+// says it has passed. People are who must act on it: an issue's handler and
+// response team, a key's or acceptance's owner, the coordinators for a vacant
+// backup.
 type Item struct {
 	Kind    Kind      `json:"kind"`
 	ID      string    `json:"id"`
@@ -82,6 +84,14 @@ type Item struct {
 	When    time.Time `json:"-"`
 	Overdue bool      `json:"overdue"`
 	Message string    `json:"message"`
+	People  []Person  `json:"people,omitempty"`
+}
+
+// Person is someone an item concerns, with their forge account (without "@")
+// when their member record gives one.
+type Person struct {
+	ID    string `json:"id"`
+	Forge string `json:"forge,omitempty"`
 }
 
 // Report is the status of a repository at a time.
@@ -117,6 +127,36 @@ func Compute(st *state.State, now time.Time, within time.Duration) *Report {
 	c.acceptances()
 	sortItems(c.items)
 	return &Report{Now: now, Within: within, Items: c.items}
+}
+
+// Due returns the report restricted to what needs a person now: items that are
+// overdue or whose deadline falls within the window (a key expiring in 20 days
+// is left out of a 72h reminder; a vacant backup, which has no deadline, too).
+// It is what the daily reminder tells the people concerned.
+func (r *Report) Due() *Report {
+	out := &Report{Now: r.Now, Within: r.Within}
+	for _, it := range r.Items {
+		if it.Overdue || (!it.When.IsZero() && !it.When.After(r.Now.Add(r.Within))) {
+			out.Items = append(out.Items, it)
+		}
+	}
+	return out
+}
+
+// people returns the persons ids name, each once, with their forge accounts.
+func (c *computer) people(ids ...string) []Person {
+	var out []Person
+	for _, id := range ids {
+		if id == "" || slices.ContainsFunc(out, func(p Person) bool { return p.ID == id }) {
+			continue
+		}
+		p := Person{ID: id}
+		if ref, ok := c.st.People[id]; ok && ref.Member.Member != nil {
+			p.Forge = ref.Person().Forge
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 type computer struct {
@@ -170,7 +210,7 @@ func (c *computer) issues() {
 			t, _, err := records.ParseTime(s)
 			return t, err == nil
 		}
-		base := Item{ID: is.ID, List: is.List, File: isf.Path}
+		base := Item{ID: is.ID, List: is.List, File: isf.Path, People: c.people(append([]string{is.Handler}, is.ResponseTeam...)...)}
 		switch is.Status {
 		case records.StatusEmbargoed:
 			disclosure, ok := at(is.Dates.Disclosure)
@@ -253,7 +293,7 @@ func (c *computer) keys() {
 }
 
 func (c *computer) key(kf *state.KeyFile, member, person string) {
-	it := Item{Kind: KeyExpiry, ID: kf.Key.Fingerprint, Member: member, Person: person, File: kf.Path, Line: 1}
+	it := Item{Kind: KeyExpiry, ID: kf.Key.Fingerprint, Member: member, Person: person, File: kf.Path, Line: 1, People: c.people(person)}
 	var problem string
 	for _, p := range pgp.CheckKey(kf.Key, c.now) {
 		if p.Rule == pgp.RuleExpiry {
@@ -293,7 +333,11 @@ func (c *computer) tasks() {
 		if f != nil {
 			line = lineOf(f, fmt.Sprintf("/tasks/%d", i))
 		}
-		c.add(Item{Kind: BackupVacant, ID: t.ID, Member: t.Primary, File: state.TasksFile, Line: line,
+		var coordinators []Person
+		if c.st.Coordinators != nil {
+			coordinators = c.people(c.st.Coordinators.Coordinators...)
+		}
+		c.add(Item{Kind: BackupVacant, ID: t.ID, Member: t.Primary, File: state.TasksFile, Line: line, People: coordinators,
 			Message: fmt.Sprintf("task %s (%s, primary %s) has no backup; ask a member to volunteer", t.ID, t.Kind, orNone(t.Primary))})
 	}
 }
@@ -323,7 +367,7 @@ func (c *computer) acceptances() {
 			ptr := fmt.Sprintf("/people/%d", i)
 			idLine, _ := mf.Doc().KeyPos(ptr + "/id")
 			accLine := lineOf(&mf.File, ptr+"/acceptance")
-			it := Item{Kind: AcceptanceMissing, ID: p.ID, Member: m.ID, Person: p.ID, File: mf.Path}
+			it := Item{Kind: AcceptanceMissing, ID: p.ID, Member: m.ID, Person: p.ID, File: mf.Path, People: c.people(p.ID)}
 			switch {
 			case p.Acceptance == "" && bad[mf.Path][idLine] != "":
 				it.Line = idLine

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +242,44 @@ func edit(t testing.TB, dir, rel string, f func(string) string) {
 	}
 	if err := os.WriteFile(p, []byte(f(string(data))), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDue: the reminder keeps what is overdue or due within the window, and
+// names the people concerned with their forge accounts where they have one.
+func TestDue(t *testing.T) {
+	st := load(t, repoRoot(t))
+	cases := []struct {
+		now   string
+		kinds []status.Kind
+	}{
+		{"2026-11-20T12:00:00Z", nil},                                                    // only vacant backups: no deadline
+		{"2026-11-23T00:00:00Z", []status.Kind{status.DisclosureDue}},                    // due within 72h
+		{"2026-11-25T00:00:00Z", []status.Kind{status.EmbargoOverdue}},                   // overdue
+		{"2029-12-15T00:00:00Z", []status.Kind{status.EmbargoOverdue}},                   // the key expires in 17 days: not within 72h
+		{"2029-12-30T00:00:00Z", []status.Kind{status.EmbargoOverdue, status.KeyExpiry}}, // now it does
+	}
+	for _, tc := range cases {
+		now, _ := time.Parse(time.RFC3339, tc.now)
+		r := status.Compute(st, now, status.DefaultWithin).Due()
+		var kinds []status.Kind
+		for _, it := range r.Items {
+			if !slices.Contains(kinds, it.Kind) {
+				kinds = append(kinds, it.Kind)
+			}
+		}
+		if strings.Join(kindStrings(kinds), ",") != strings.Join(kindStrings(tc.kinds), ",") {
+			t.Errorf("%s: kinds %v, want %v", tc.now, kinds, tc.kinds)
+		}
+	}
+	now, _ := time.Parse(time.RFC3339, "2026-11-25T00:00:00Z")
+	r := status.Compute(st, now, status.DefaultWithin).Due()
+	want := []status.Person{{ID: "dana-debian"}, {ID: "rui-redhat", Forge: "rui-rh-sec"}, {ID: "ines-amazon"}}
+	if len(r.Items) != 1 || !slices.Equal(r.Items[0].People, want) {
+		t.Errorf("people of the overdue embargo: %+v, want %+v", r.Items, want)
+	}
+	md := string(render(t, r, "markdown"))
+	if !strings.Contains(md, "| `dana-debian` @rui-rh-sec `ines-amazon` |") {
+		t.Errorf("markdown does not mention the people concerned:\n%s", md)
 	}
 }

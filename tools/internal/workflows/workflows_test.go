@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,9 +46,10 @@ func TestActionlint(t *testing.T) {
 type workflow struct {
 	Jobs map[string]struct {
 		Steps []struct {
-			ID  string            `yaml:"id"`
-			Env map[string]string `yaml:"env"`
-			Run string            `yaml:"run"`
+			ID   string            `yaml:"id"`
+			Name string            `yaml:"name"`
+			Env  map[string]string `yaml:"env"`
+			Run  string            `yaml:"run"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -129,5 +131,82 @@ func TestPullRequestCheckStep(t *testing.T) {
 	sum, _ := os.ReadFile(summary)
 	if !strings.Contains(string(sum), "| error | `sig.unauthorized` | roles/coordinators.yaml:1 |") {
 		t.Errorf("job summary lacks the findings table:\n%s", sum)
+	}
+}
+
+// TestPullRequestSteps runs the gate's own step scripts, as the workflow writes
+// them, on a clone of the demo repository that holds only main: the cache key
+// is read from the base, and the head arrives as objects without a working
+// tree, ready for the check.
+func TestPullRequestSteps(t *testing.T) {
+	root := repoRoot(t)
+	data, err := os.ReadFile(filepath.Join(root, ".github", "workflows", "pull-request.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf workflow
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	scripts := map[string]string{}
+	for _, s := range wf.Jobs["check"].Steps {
+		scripts[s.Name] = s.Run
+	}
+	keyScript, fetchScript := scripts["Cache key from the base's checker source"], scripts["Fetch the head as git objects only"]
+	if keyScript == "" || fetchScript == "" {
+		t.Fatalf("steps not found: %v", scripts)
+	}
+	tmp := t.TempDir()
+	res, err := demo.Build(root, filepath.Join(tmp, "origin"), time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := res.PRs[0].Head.String()
+	gitRun := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	// GitHub serves any commit reachable from a pull request's ref; a local
+	// origin does so once allowed to.
+	gitRun(res.Dir, "config", "uploadpack.allowReachableSHA1InWant", "true")
+	gitRun(tmp, "clone", "--quiet", "--no-local", "--single-branch", "--branch", "main", "file://"+res.Dir, "base")
+
+	run := func(script string, env ...string) string {
+		t.Helper()
+		cmd := exec.Command("bash", "-eo", "pipefail", "-c", script)
+		cmd.Dir = tmp
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("step failed: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if err := exec.Command("git", "-C", filepath.Join(tmp, "base"), "cat-file", "-e", head).Run(); err == nil {
+		t.Fatal("the clone holds the head already; the fetch step would prove nothing")
+	}
+	run(fetchScript, "HEAD="+head, "TOKEN=not-a-token", "GITHUB_SERVER_URL=https://github.com")
+	if err := exec.Command("git", "-C", filepath.Join(tmp, "base"), "cat-file", "-e", head+"^{commit}").Run(); err != nil {
+		t.Errorf("the head did not arrive: %v", err)
+	}
+	out, _ := exec.Command("git", "-C", filepath.Join(tmp, "base"), "status", "--porcelain").CombinedOutput()
+	if len(out) != 0 {
+		t.Errorf("the working tree changed:\n%s", out)
+	}
+	if b, _ := exec.Command("git", "-C", filepath.Join(tmp, "base"), "rev-parse", "HEAD").Output(); strings.TrimSpace(string(b)) != res.Main.String() {
+		t.Errorf("the checkout moved to %s", b)
+	}
+
+	// The key step, on this repository (which has the checker's source).
+	outFile := filepath.Join(tmp, "output")
+	keyOn := strings.ReplaceAll(keyScript, "git -C base", "git -C "+root)
+	run(keyOn, "BASE=HEAD", "RUNNER_OS=Linux", "RUNNER_ARCH=X64", "GITHUB_OUTPUT="+outFile)
+	got, _ := os.ReadFile(outFile)
+	if !regexp.MustCompile(`^key=embargo-checker-v1-Linux-X64-[0-9a-f]{40}\n$`).Match(got) {
+		t.Errorf("cache key output: %q", got)
 	}
 }
