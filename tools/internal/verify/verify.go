@@ -388,6 +388,10 @@ func classify(err error) (rule, msg string) {
 		return "sig.key-revoked", err.Error() + "; sign with a key that is not revoked"
 	case errors.Is(err, pgp.ErrWeak):
 		return "sig.weak", err.Error() + "; sign with SHA-256 or better and an Ed25519 or RSA ≥ 2048 key"
+	case errors.Is(err, pgp.ErrKeyUnusable):
+		return "sig.invalid", err.Error() + "; sign with a key whose current self-signature allows signing, and publish its key file"
+	case errors.Is(err, pgp.ErrBadTime):
+		return "sig.invalid", err.Error() + "; a signature from the future, or older than its key, comes from a wrong clock: fix the signing machine's clock and sign again"
 	}
 	return "sig.invalid", err.Error() + "; the signature must verify over the commit's exact bytes"
 }
