@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo test vet fmt-check screenshot hooks bench bench-go bench-gate fuzz
+.PHONY: all build demo demo-server test vet fmt-check screenshot hooks bench bench-go bench-gate fuzz
 
 all: build
 
@@ -15,6 +15,10 @@ build:
 demo:
 	rm -rf out/public
 	$(GO) run ./tools/cmd/embargo demo --repo . --now $(DEMO_NOW) --out out/public
+
+# The server hook: a local bare repository with embargo pre-receive, one push refused, one accepted.
+demo-server:
+	bash examples/server/push-demo.sh
 
 # A screenshot of the demo's published page (needs Debian's chromium).
 screenshot: demo
