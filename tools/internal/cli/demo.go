@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/demo"
 )
@@ -72,6 +73,30 @@ func runDemo(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "-> UNEXPECTED outcome for %s\n", pr.Branch)
 		}
 	}
+	// The protected branch is judged landing by landing: a key added by one
+	// merged pull request may sign the next; as one pull request it may not.
+	for _, step := range []struct {
+		title string
+		args  []string
+		pass  bool
+	}{
+		{"main after two merged pull requests: a key added, then used (each landing judged by the state before it)",
+			[]string{"--fast-forward"}, true},
+		{"the same commits as one pull request against main (the key is not trusted yet)", nil, false},
+	} {
+		fmt.Fprintf(e.stdout, "\n== %s\n== %s\n", step.title, strings.Join(append([]string{"embargo verify --base main --head", demo.LandedBranch}, step.args...), " "))
+		err := runVerify(e, append([]string{"--repo", res.Dir, "--base", "main", "--head", demo.LandedBranch, nowArg}, step.args...))
+		switch {
+		case err != nil && !errors.Is(err, errFindings):
+			return err
+		case (err == nil) == step.pass:
+			fmt.Fprintf(e.stdout, "-> %s, as expected\n", map[bool]string{true: "accepted", false: "refused"}[step.pass])
+		default:
+			failed = true
+			fmt.Fprintf(e.stdout, "-> UNEXPECTED outcome for %s\n", demo.LandedBranch)
+		}
+	}
+
 	if *out == "" {
 		*out = filepath.Join(res.Dir, "public")
 	}

@@ -127,7 +127,12 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead} {
+	landed, err := buildLandings(s, files, root, keys, at)
+	if err != nil {
+		return nil, err
+	}
+
+	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead, LandedBranch: landed} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			return nil, err
 		}
