@@ -149,6 +149,8 @@ func TestDemo(t *testing.T) {
 		"repository: warning: clock.untouched: 1 clock finding on 1 record this change does not touch (embargo.overdue: issues/2026/EMB-2026-0004.yaml)",
 		"error: embargo.overdue: the embargo ended 3d 22h ago",
 		"wrote 14 files to",
+		"== embargo verify --base main --head landed/two-pull-requests --fast-forward\n0 errors",
+		"sig.unknown-key",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
@@ -173,7 +175,7 @@ func TestDemo(t *testing.T) {
 	// The demo repository is a real git repository: git itself reads it.
 	if git, err := exec.LookPath("git"); err == nil {
 		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
-		if err != nil || strings.Count(string(out), "\n") != 4 {
+		if err != nil || strings.Count(string(out), "\n") != 8 {
 			t.Errorf("git log: %v\n%s", err, out)
 		}
 		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {
