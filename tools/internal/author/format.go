@@ -156,7 +156,8 @@ func same(in, out []byte) error {
 	}
 	for _, c := range Comments(in) {
 		if have[c] == 0 {
-			return fmt.Errorf("%w: formatting would lose the comment %q; move it next to a key and try again", ErrFormat, c)
+			// The comment is not quoted: a record's comments may be private.
+			return fmt.Errorf("%w: formatting would lose a comment; move it next to a key and try again", ErrFormat)
 		}
 		have[c]--
 	}

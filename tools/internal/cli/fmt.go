@@ -53,7 +53,8 @@ func runFmt(e *env, args []string) error {
 		if err != nil {
 			var se *yamldoc.SyntaxError
 			if errors.As(err, &se) {
-				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", path, se.Line, se.Column, se.Msg)
+				// Say where, not what: the file may be a private record.
+				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", path, se.Line, se.Column, se.Redacted())
 			} else {
 				fmt.Fprintf(e.stderr, "embargo: error: %s: %v\n", path, err)
 			}

@@ -248,7 +248,11 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		var err error
 		if doc, err = yamldoc.Parse(r.file.Path, data); err != nil {
 			se := err.(*yamldoc.SyntaxError)
-			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+			msg := se.Msg
+			if r.kind == schemas.Issue {
+				msg = se.Redacted() // an issue record's text stays out of messages
+			}
+			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: msg})
 			return
 		}
 		value = doc.Value()

@@ -4,8 +4,9 @@
 // valid signed acceptance. It reads the clock only as a parameter and never
 // prints; Text, JSON and Markdown render a report onto a writer.
 //
-// Items about issues carry ids, lists and dates only, never an issue's title,
-// summary or reporter: a status report lands in CI logs and job summaries.
+// Items about issues carry ids, lists and dates only, never a private field
+// of the record (title, summary, reporter, handler, response team, ...): a
+// status report lands in CI logs and job summaries.
 package status
 
 import (
@@ -187,7 +188,7 @@ func (c *computer) issues() {
 					is.ID, is.List, span(c.now.Sub(disclosure)), stamp(disclosure), records.FormatDuration(grace))
 			case !disclosure.After(c.horizon):
 				it.Kind = DisclosureDue
-				it.Message = fmt.Sprintf("%s (%s) is due for disclosure at %s, %s; handler %s", is.ID, is.List, stamp(disclosure), relative(disclosure, c.now), is.Handler)
+				it.Message = fmt.Sprintf("%s (%s) is due for disclosure at %s, %s; its handler posts it", is.ID, is.List, stamp(disclosure), relative(disclosure, c.now))
 			default:
 				continue
 			}

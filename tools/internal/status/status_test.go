@@ -132,9 +132,32 @@ func TestNoPrivateFields(t *testing.T) {
 	if len(private) == 0 {
 		t.Fatal("the example has no embargoed issue")
 	}
+	// Who handles an embargoed issue is private too; people are named only in
+	// items about people (keys, acceptances), never in items about issues.
+	var team []string
+	for _, isf := range st.Issues {
+		if isf.Issue.Status == "embargoed" {
+			team = append(append(team, isf.Issue.Handler), isf.Issue.ResponseTeam...)
+		}
+	}
 	for _, now := range []string{"2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z"} {
 		at, _ := time.Parse(time.RFC3339, now)
 		r := status.Compute(st, at, 30*24*time.Hour)
+		issueItems := 0
+		for _, it := range r.Items {
+			if it.Kind != status.DisclosureDue && it.Kind != status.EmbargoOverdue {
+				continue
+			}
+			issueItems++
+			for _, p := range team {
+				if strings.Contains(it.Message, p) {
+					t.Errorf("%s item at %s names %s of the issue's team: %s", it.Kind, now, p, it.Message)
+				}
+			}
+		}
+		if issueItems == 0 {
+			t.Errorf("no item about the embargoed issue at %s", now)
+		}
 		for _, f := range status.Formats {
 			out := string(render(t, r, f))
 			for _, p := range private {

@@ -2,6 +2,8 @@ package validate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,15 +60,20 @@ func (c *checker) issueRefs(isf *state.IssueFile) {
 	is, f := isf.Issue, &isf.File
 	if c.st.Policy != nil {
 		if _, ok := c.st.Policy.Lists[is.List]; !ok {
-			c.errorf(f, "/list", "ref.unknown", "list %q is not defined in policy.yaml; use one of its lists", is.List)
+			c.errorf(f, "/list", "ref.unknown", "list is not defined in policy.yaml; use one of: %s", strings.Join(slices.Sorted(maps.Keys(c.st.Policy.Lists)), ", "))
 		}
 	}
+	// The messages name the field, never the value: handler, response team
+	// and approvers of an issue are private.
 	open := is.Status == records.StatusDraft || is.Status == records.StatusEmbargoed
 	person := func(ptr, what, id string) {
-		if open {
-			c.activePerson(f, ptr, what, id) // who handles an open issue must still be on the list
-		} else if _, ok := c.st.People[id]; !ok {
-			c.errorf(f, ptr, "ref.unknown", "%s %q is not a person listed in any members/*.yaml", what, id)
+		ref, ok := c.st.People[id]
+		switch {
+		case !ok:
+			c.errorf(f, ptr, "ref.unknown", "%s is not a person listed in any members/*.yaml; name a person id from members/", what)
+		case open && ref.Member.Member.Status != "active":
+			// Who handles an open issue must still be on the list.
+			c.errorf(f, ptr, "ref.unknown", "%s belongs to a member that is %s; name a person of an active member", what, ref.Member.Member.Status)
 		}
 	}
 	person("/handler", "handler", is.Handler)
