@@ -60,3 +60,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) ./tools/internal/gitpack
 	$(GO) test -run '^$$' -fuzz '^FuzzPublishNoLeak$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline
 	$(GO) test -run '^$$' -fuzz '^FuzzFormat$$' -fuzztime $(FUZZTIME) ./tools/internal/author
+	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./tools/internal/quote
+	$(GO) test -run '^$$' -fuzz '^FuzzCode$$' -fuzztime $(FUZZTIME) ./tools/internal/quote
+	$(GO) test -run '^$$' -fuzz '^FuzzURI$$' -fuzztime $(FUZZTIME) ./tools/internal/quote

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/author"
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
@@ -54,15 +55,15 @@ func runFmt(e *env, args []string) error {
 			var se *yamldoc.SyntaxError
 			if errors.As(err, &se) {
 				// Say where, not what: the file may be a private record.
-				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", path, se.Line, se.Column, se.Redacted())
+				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", quote.Path(path), se.Line, se.Column, se.Redacted())
 			} else {
-				fmt.Fprintf(e.stderr, "embargo: error: %s: %v\n", path, err)
+				fmt.Fprintf(e.stderr, "embargo: error: %s: %s\n", quote.Path(path), quote.Line(err.Error()))
 			}
 			failed = true
 			continue
 		}
 		if changed {
-			fmt.Fprintln(e.stdout, path)
+			fmt.Fprintln(e.stdout, quote.Path(path)) // one line per file, whatever its name
 			failed = failed || *check
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 )
 
@@ -26,14 +27,16 @@ func Write(w io.Writer, format string, r *Report) error {
 	return fmt.Errorf("unknown format %q", format)
 }
 
-// Text writes one line per item, `file:line: kind[, overdue]: message`, then a summary.
+// Text writes one line per item, `file:line: kind[ (overdue)]: message`, then
+// a summary; file names and messages are quoted as in the findings' text
+// format (see package quote), so an item is always one line.
 func Text(w io.Writer, r *Report) error {
 	for _, it := range r.Items {
 		state := ""
 		if it.Overdue {
 			state = " (overdue)"
 		}
-		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s\n", it.File, it.Line, it.Kind, state, it.Message); err != nil {
+		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s\n", quote.Path(it.File), it.Line, it.Kind, state, quote.Line(it.Message)); err != nil {
 			return err
 		}
 	}
@@ -93,7 +96,10 @@ func JSON(w io.Writer, r *Report) error {
 }
 
 // Markdown writes a heading, a summary and one table per kind that has items,
-// for a CI job summary ($GITHUB_STEP_SUMMARY).
+// for a CI job summary ($GITHUB_STEP_SUMMARY). Every cell that holds text
+// from the repository (id, file, details) is a code span made by quote.Code:
+// a file name or message cannot close it, start a link, a mention or an HTML
+// tag, or split the row.
 func Markdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	b.WriteString("## Embargo status\n\n")
@@ -115,16 +121,11 @@ func Markdown(w io.Writer, r *Report) error {
 			} else {
 				when = stamp(it.When)
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s:%d` | %s |\n", st, cell(it.ID), when, cell(it.File), it.Line, cell(it.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", st, quote.Code(it.ID), when, quote.Code(fmt.Sprintf("%s:%d", it.File, it.Line)), quote.Code(it.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// cell makes text safe inside a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
 }
 
 func capitalize(s string) string {
