@@ -106,6 +106,46 @@ func TestFmtCLI(t *testing.T) {
 	}
 }
 
+// TestFmtKeepsMeaning: the files fmt once changed in meaning or style, or
+// never settled on, are fmt-clean as they are; a valid file fmt cannot lay
+// out without losing something is left alone and passes --check.
+func TestFmtKeepsMeaning(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"flow-timestamp.yaml": "informed:\n  - {who: upstream, at: 2026-11-19T09:00:00Z, by: dana-debian}\n",
+		"literal.yaml":        "acceptance: |\n  trailing spaces  \n  emoji 😀\n",
+		"folded.yaml":         "summary: >\n  folded\n    more indented\n  back\n",
+		"crlf.yaml":           "# a comment\r\nid: x\r\n# another\r\nname: y\r\n",
+	}
+	var paths []string
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		paths = append(paths, p)
+	}
+	for _, args := range [][]string{append([]string{"fmt", "--check"}, paths...), append([]string{"fmt"}, paths...)} {
+		if code, stdout, stderr := run(args...); code != ExitOK || stdout != "" || stderr != "" {
+			t.Errorf("%v: exit %d\n%s%s", args[:2], code, stdout, stderr)
+		}
+	}
+	for name, text := range files {
+		if data, _ := os.ReadFile(filepath.Join(dir, name)); string(data) != text {
+			t.Errorf("%s changed:\n%q", name, data)
+		}
+	}
+	odd := filepath.Join(dir, "odd.yaml")
+	os.WriteFile(odd, []byte("lists: [ # a comment the YAML parser drops\n]\n"), 0o644)
+	for _, args := range [][]string{{"fmt", "--check", odd}, {"fmt", odd}} {
+		code, stdout, stderr := run(args...)
+		if code != ExitOK || stdout != "" || !strings.Contains(stderr, "embargo: warning: "+odd+": formatting would lose a comment") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	if data, _ := os.ReadFile(odd); string(data) != "lists: [ # a comment the YAML parser drops\n]\n" {
+		t.Errorf("odd.yaml changed: %q", data)
+	}
+}
+
 func TestAuthoringUsageErrors(t *testing.T) {
 	root := repoRoot(t)
 	jo := []string{"--person", "jo-acme", "--person-name", "Jo", "--email", "jo@acme.example", "--key", strings.Repeat("A", 40)}
