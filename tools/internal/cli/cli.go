@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Exit codes (contract, SPEC §6).
+// Exit codes (a contract, stated in README.md).
 const (
 	ExitOK       = 0
 	ExitFindings = 1

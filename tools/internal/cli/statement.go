@@ -10,7 +10,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/statement"
 )
 
-// runStatement prints the canonical text a person signs (SPEC §4.4). The tool never
+// runStatement prints the canonical text a person signs (docs/signatures.md). The tool never
 // touches private keys: people sign the output with their own gpg or hardware key.
 func runStatement(e *env, args []string) error {
 	if len(args) == 0 {

@@ -178,3 +178,30 @@ func TestGitLabFingerprintStable(t *testing.T) {
 		t.Errorf("empty report: %v %q", err, out.String())
 	}
 }
+
+// TestSARIFUnregisteredRule: a finding whose rule the registry does not know
+// is still a result, with a descriptor of its own that says so.
+func TestSARIFUnregisteredRule(t *testing.T) {
+	fs := append([]finding.Finding{{Rule: "sealed.required", Severity: finding.Error, File: "issues/2026/EMB-2026-0004.yaml", Line: 1, Column: 1, Message: "m"}}, sample...)
+	var b bytes.Buffer
+	if err := sarif(&b, fs, sampleRules); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != len(fs) {
+		t.Fatalf("%d results for %d findings", len(run.Results), len(fs))
+	}
+	for i, r := range run.Results {
+		if r.RuleIndex == nil || run.Tool.Driver.Rules[*r.RuleIndex].ID != fs[i].Rule {
+			t.Errorf("result %d (%s): ruleIndex %v", i, fs[i].Rule, r.RuleIndex)
+		}
+	}
+	last := run.Tool.Driver.Rules[len(run.Tool.Driver.Rules)-1]
+	if len(run.Tool.Driver.Rules) != len(sampleRules)+1 || last.ID != "sealed.required" || last.Properties["source"] != "unregistered" {
+		t.Errorf("descriptors: %+v", run.Tool.Driver.Rules)
+	}
+}

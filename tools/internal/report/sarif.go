@@ -110,6 +110,20 @@ func sarif(w io.Writer, fs []finding.Finding, registry []rules.Rule) error {
 			Properties:           map[string]string{"source": r.Source},
 		})
 	}
+	// A finding whose rule is not in the registry is still reported, under
+	// a descriptor of its own that says so: a report never drops a finding.
+	// (Every ID the code emits is registered; a test holds it to that.)
+	for _, f := range fs {
+		if _, ok := index[f.Rule]; !ok {
+			index[f.Rule] = len(driver.Rules)
+			driver.Rules = append(driver.Rules, sarifRule{
+				ID:                   f.Rule,
+				ShortDescription:     sarifText{"a rule this version of embargo does not describe"},
+				DefaultConfiguration: sarifRuleConfig{sarifLevel(f.Severity)},
+				Properties:           map[string]string{"source": "unregistered"},
+			})
+		}
+	}
 	results := make([]sarifResult, 0, len(fs))
 	for _, f := range fs {
 		r := sarifResult{RuleID: f.Rule, Level: sarifLevel(f.Severity), Message: sarifText{message(f)}}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-tool/embargo/schema"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
@@ -109,7 +110,7 @@ func (s *Set) Valid(kind string, v any) bool {
 func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {
 	sch, ok := s.byKind[kind]
 	if !ok {
-		return []finding.Finding{{Rule: "schema", Severity: finding.Error, File: doc.File, Line: 1, Column: 1,
+		return []finding.Finding{{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: 1, Column: 1,
 			Message: fmt.Sprintf("no schema for file kind %q", kind)}}
 	}
 	err := sch.Validate(v)
@@ -118,7 +119,7 @@ func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []finding.Finding{{Rule: "schema", Severity: finding.Error, File: doc.File, Line: 1, Column: 1, Message: err.Error()}}
+		return []finding.Finding{{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: 1, Column: 1, Message: err.Error()}}
 	}
 	var out []finding.Finding
 	seen := map[string]bool{}
@@ -175,7 +176,7 @@ func toFinding(doc *yamldoc.Doc, ve *jsonschema.ValidationError, private bool) f
 			msg = "unknown key " + m[1] + "; remove it or check its spelling against docs/formats.md"
 		}
 	}
-	return finding.Finding{Rule: "schema", Severity: finding.Error, File: doc.File, Line: line, Column: col,
+	return finding.Finding{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: line, Column: col,
 		Message: fmt.Sprintf("%s: %s", pointer(loc, private), msg)}
 }
 

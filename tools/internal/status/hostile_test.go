@@ -28,7 +28,7 @@ func hostileReport() *status.Report {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	r := &status.Report{Now: now, Within: 72 * time.Hour}
 	for i, n := range names {
-		r.Items = append(r.Items, status.Item{Kind: status.DisclosureDue, ID: "EMB-2026-000" + string(rune('1'+i)) + "`<i>x</i>",
+		r.Items = append(r.Items, status.Item{Kind: status.DisclosureDue, Rule: status.DisclosureDue.Rule(), ID: "EMB-2026-000" + string(rune('1'+i)) + "`<i>x</i>",
 			File: n, Line: i + 1, When: now.Add(time.Hour), Message: "due soon: " + n})
 	}
 	return r
@@ -43,7 +43,7 @@ var (
 )
 
 // TestMarkdownHostileNames renders the job summary through a GitHub-flavoured
-// Markdown parser: every item stays one row of five cells, and the only HTML
+// Markdown parser: every item stays one row of six cells, and the only HTML
 // in a row is the code spans and the bold state the writer puts there.
 func TestMarkdownHostileNames(t *testing.T) {
 	r := hostileReport()
@@ -65,7 +65,7 @@ func TestMarkdownHostileNames(t *testing.T) {
 	}
 	for i, row := range rows[1:] {
 		cells := cellRe.FindAllStringSubmatch(row[1], -1)
-		if len(cells) != 5 {
+		if len(cells) != 6 {
 			t.Errorf("row %d has %d cells: %s", i, len(cells), row[1])
 			continue
 		}

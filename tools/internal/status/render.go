@@ -27,7 +27,7 @@ func Write(w io.Writer, format string, r *Report) error {
 	return fmt.Errorf("unknown format %q", format)
 }
 
-// Text writes one line per item, `file:line: kind[ (overdue)]: message`, then
+// Text writes one line per item, `file:line: kind[ (overdue)]: rule: message`, then
 // a summary; file names and messages are quoted as in the findings' text
 // format (see package quote), so an item is always one line.
 func Text(w io.Writer, r *Report) error {
@@ -36,7 +36,7 @@ func Text(w io.Writer, r *Report) error {
 		if it.Overdue {
 			state = " (overdue)"
 		}
-		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s\n", quote.Path(it.File), it.Line, it.Kind, state, quote.Line(it.Message)); err != nil {
+		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s: %s\n", quote.Path(it.File), it.Line, it.Kind, state, it.Rule, quote.Line(it.Message)); err != nil {
 			return err
 		}
 	}
@@ -110,7 +110,7 @@ func Markdown(w io.Writer, r *Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n", k.Title(), len(items))
-		b.WriteString("| State | Id | When | File | Details |\n|---|---|---|---|---|\n")
+		b.WriteString("| State | Id | When | File | Rule | Details |\n|---|---|---|---|---|---|\n")
 		for _, it := range items {
 			st, when := "due", "—"
 			if it.Overdue {
@@ -121,7 +121,7 @@ func Markdown(w io.Writer, r *Report) error {
 			} else {
 				when = stamp(it.When)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", st, quote.Code(it.ID), when, quote.Code(fmt.Sprintf("%s:%d", it.File, it.Line)), quote.Code(it.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", st, quote.Code(it.ID), when, quote.Code(fmt.Sprintf("%s:%d", it.File, it.Line)), quote.Code(it.Rule), quote.Code(it.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

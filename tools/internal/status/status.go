@@ -19,6 +19,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
 )
@@ -61,6 +62,27 @@ func (k Kind) Title() string {
 	return string(k)
 }
 
+// Rule is the registered rule an item of kind k is about: the one that
+// fails (in validate and check) if the item is left alone. A disclosure due
+// is the embargo.overdue of tomorrow.
+func (k Kind) Rule() rules.ID {
+	switch k {
+	case EmbargoOverdue, DisclosureDue:
+		return rules.EmbargoOverdue
+	case PostingMissing:
+		return rules.DisclosurePosting
+	case ExploitDue:
+		return rules.ExploitsDeadline
+	case KeyExpiry:
+		return rules.KeyExpiry
+	case BackupVacant:
+		return rules.RoleTask
+	case AcceptanceMissing:
+		return rules.MemberAcceptance
+	}
+	return ""
+}
+
 // KeyExpiryWindow is how far ahead key expiry is reported, whatever the window
 // of the other items (the key.expiry warning's 30 days).
 const KeyExpiryWindow = pgp.ExpiryWarning
@@ -68,12 +90,14 @@ const KeyExpiryWindow = pgp.ExpiryWarning
 // DefaultWithin is the default look-ahead window.
 const DefaultWithin = 72 * time.Hour
 
-// Item is one thing that needs a person. ID is the issue id, key fingerprint,
+// Item is one thing that needs a person, with the rule it is about. ID is
+// the issue id, key fingerprint,
 // task id or person id the item is about; Member and Person add context where
 // there is one. When is the deadline (zero when the item has none); Overdue
 // says it has passed.
 type Item struct {
 	Kind    Kind      `json:"kind"`
+	Rule    rules.ID  `json:"rule"` // Kind.Rule(): the registered rule the item is about
 	ID      string    `json:"id"`
 	List    string    `json:"list,omitempty"`
 	Member  string    `json:"member,omitempty"`
@@ -126,7 +150,10 @@ type computer struct {
 	items        []Item
 }
 
-func (c *computer) add(it Item) { c.items = append(c.items, it) }
+func (c *computer) add(it Item) {
+	it.Rule = it.Kind.Rule()
+	c.items = append(c.items, it)
+}
 
 // sortItems orders by deadline (items without one last), then kind, then id.
 func sortItems(items []Item) {
@@ -307,7 +334,7 @@ func (c *computer) acceptances() {
 	validate.Check(c.st, c.now, &out)
 	bad := map[string]map[int]string{} // file -> line -> message
 	for _, f := range out.Sorted() {
-		if f.Rule != "member.acceptance" {
+		if f.Rule != rules.MemberAcceptance {
 			continue
 		}
 		if bad[f.File] == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/status"
@@ -264,5 +265,29 @@ func edit(t testing.TB, dir, rel string, f func(string) string) {
 	}
 	if err := os.WriteFile(p, []byte(f(string(data))), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestItemsCarryRegisteredRules: every kind names a registered rule, and
+// every item carries its kind's rule.
+func TestItemsCarryRegisteredRules(t *testing.T) {
+	for _, k := range status.Kinds {
+		if !rules.Registered(k.Rule()) {
+			t.Errorf("kind %s: rule %q is not registered", k, k.Rule())
+		}
+	}
+	st := load(t, repoRoot(t))
+	n := 0
+	for _, now := range []string{"2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z", "2029-12-15T00:00:00Z"} {
+		at, _ := time.Parse(time.RFC3339, now)
+		for _, it := range status.Compute(st, at, status.DefaultWithin).Items {
+			n++
+			if it.Rule != it.Kind.Rule() {
+				t.Errorf("%s item %s carries rule %q", it.Kind, it.ID, it.Rule)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no items")
 	}
 }
