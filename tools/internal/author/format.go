@@ -141,21 +141,27 @@ func hold(root *yaml.Node, lines []string) []*held {
 			return
 		}
 		inFlow := flow || n.Style&yaml.FlowStyle != 0
-		for i, c := range n.Content {
-			switch n.Kind {
-			case yaml.MappingNode:
-				if i%2 == 1 {
-					walk(c, n.Content[i-1].Column, inFlow)
-				}
-			case yaml.SequenceNode:
-				walk(c, dashColumn(lines, c), inFlow)
-			default:
-				walk(c, 0, inFlow)
-			}
-		}
+		values(n, lines, func(c *yaml.Node, col int) { walk(c, col, inFlow) })
 	}
 	walk(root, 0, false)
 	return out
+}
+
+// values calls fn for every child of n that is a value (not a key), with the
+// column of the key or dash it hangs from (0 for a document's content).
+func values(n *yaml.Node, lines []string, fn func(c *yaml.Node, parentCol int)) {
+	for i, c := range n.Content {
+		switch n.Kind {
+		case yaml.MappingNode:
+			if i%2 == 1 {
+				fn(c, n.Content[i-1].Column)
+			}
+		case yaml.SequenceNode:
+			fn(c, dashColumn(lines, c))
+		default:
+			fn(c, 0)
+		}
+	}
 }
 
 // lineText returns line (1-based) of lines from column col (1-based) on.
@@ -288,18 +294,7 @@ func splice(enc []byte, hs []*held) ([]byte, error) {
 			}
 			return
 		}
-		for i, c := range n.Content {
-			switch n.Kind {
-			case yaml.MappingNode:
-				if i%2 == 1 {
-					walk(c, n.Content[i-1].Column)
-				}
-			case yaml.SequenceNode:
-				walk(c, dashColumn(lines, c))
-			default:
-				walk(c, 0)
-			}
-		}
+		values(n, lines, walk)
 	}
 	walk(&outTree, 0)
 	if len(byToken) > 0 {
@@ -586,18 +581,7 @@ func blockScalarLines(root *yaml.Node, lines []string) map[int]bool {
 			}
 			return
 		}
-		for i, c := range n.Content {
-			switch n.Kind {
-			case yaml.MappingNode:
-				if i%2 == 1 {
-					walk(c, n.Content[i-1].Column)
-				}
-			case yaml.SequenceNode:
-				walk(c, dashColumn(lines, c))
-			default:
-				walk(c, parentCol)
-			}
-		}
+		values(n, lines, walk)
 	}
 	walk(root, 0)
 	return out

@@ -44,13 +44,7 @@ func TestNewIssueCLI(t *testing.T) {
 // but for the two findings only its people can fix.
 func TestNewMemberCLI(t *testing.T) {
 	dir := copyRecords(t)
-	s, err := pgp.NewSigner(pgp.AlgoEd25519, "Jo Acme", "jo@acme.example", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := s.PublicArmored()
-	keyFile := filepath.Join(t.TempDir(), "jo.asc")
-	os.WriteFile(keyFile, pub, 0o644)
+	s, keyFile := joKeyFile(t)
 	code, stdout, stderr := run("new", "member", "--repo", dir, "--id", "acme", "--name", "Acme Corp", "--kind", "vendor",
 		"--list", "hardware", "--contact", "security@acme.example", "--person", "jo-acme", "--person-name", "Jo Acme",
 		"--email", "jo@acme.example", "--key-file", keyFile, demoNow)
@@ -185,13 +179,7 @@ func TestAuthoringUsageErrors(t *testing.T) {
 func TestFilesOnlyWhereAsked(t *testing.T) {
 	dir := copyRecords(t)
 	before := listing(t, dir)
-	s, err := pgp.NewSigner(pgp.AlgoEd25519, "Jo Acme", "jo@acme.example", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := s.PublicArmored()
-	keyFile := filepath.Join(t.TempDir(), "jo.asc")
-	os.WriteFile(keyFile, pub, 0o644)
+	_, keyFile := joKeyFile(t)
 	issue := []string{"new", "issue", "--repo", dir, "--list", "linux-distros", "--handler", "dana-debian"}
 	member := []string{"new", "member", "--repo", dir, "--id", "acme", "--name", "Acme Corp", "--kind", "vendor", "--contact", "security@acme.example",
 		"--person", "jo-acme", "--person-name", "Jo Acme", "--email", "jo@acme.example", "--key-file", keyFile}
@@ -258,4 +246,22 @@ func listing(t *testing.T, dir string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// joKeyFile writes a fresh Ed25519 public key for Jo Acme to a file.
+func joKeyFile(t *testing.T) (*pgp.Signer, string) {
+	t.Helper()
+	s, err := pgp.NewSigner(pgp.AlgoEd25519, "Jo Acme", "jo@acme.example", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := s.PublicArmored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(t.TempDir(), "jo.asc")
+	if err := os.WriteFile(keyFile, pub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s, keyFile
 }
