@@ -9,6 +9,7 @@ require (
 	github.com/pjbgf/sha1cd v0.7.0
 	github.com/rhysd/actionlint v1.7.12
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
+	github.com/yuin/goldmark v1.7.17
 	golang.org/x/text v0.41.0
 	gopkg.in/yaml.v3 v3.0.1
 )

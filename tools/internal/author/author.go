@@ -8,15 +8,14 @@ package author
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// Errors of NewIssue, NewMember and ImportKey; the returned errors wrap them.
+// Errors of NewIssue and NewMember; the returned errors wrap them (or
+// ErrUnsafePath).
 var (
 	ErrExists  = errors.New("already exists")    // the file or id is taken
 	ErrUnknown = errors.New("not in repository") // a list, person or key that does not exist
@@ -46,37 +45,4 @@ func flow(items []string) string {
 		qs[i] = q(s)
 	}
 	return "[" + strings.Join(qs, ", ") + "]"
-}
-
-// writeNew writes data to root/rel, creating folders, and refuses to replace
-// an existing file.
-func writeNew(root, rel string, data []byte) error {
-	full := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s %w; it is never overwritten", rel, ErrExists)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(full)
-		return err
-	}
-	return f.Close()
-}
-
-// oneLine rejects empty values and values with line breaks.
-func oneLine(what, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty: %w", what, ErrInvalid)
-	}
-	if strings.ContainsAny(s, "\r\n") {
-		return fmt.Errorf("%s has a line break; keep it to one line: %w", what, ErrInvalid)
-	}
-	return nil
 }

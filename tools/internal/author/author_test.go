@@ -2,6 +2,7 @@ package author
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,15 @@ func TestNewIssueRefuses(t *testing.T) {
 		{"bad-severity", func(s *IssueSpec) { s.Severity = "urgent" }, ErrInvalid},
 		{"empty-title", func(s *IssueSpec) { s.Title = " " }, ErrInvalid},
 		{"multi-line-title", func(s *IssueSpec) { s.Title = "a\nb" }, ErrInvalid},
+		{"line-separator-title", func(s *IssueSpec) { s.Title = "a\u2028b" }, ErrInvalid},
+		{"paragraph-separator-title", func(s *IssueSpec) { s.Title = "a\u2029b" }, ErrInvalid},
+		{"next-line-title", func(s *IssueSpec) { s.Title = "a\u0085b" }, ErrInvalid},
+		{"invalid-utf8-title", func(s *IssueSpec) { s.Title = "a\xffb" }, ErrInvalid},
+		{"escape-title", func(s *IssueSpec) { s.Title = "a\x1b[31mb" }, ErrInvalid},
+		{"year-10000", func(s *IssueSpec) { s.Now = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, ErrInvalid},
+		{"year-0", func(s *IssueSpec) { s.Now = time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC) }, ErrInvalid},
 	}
+	before := tree(t, dir)
 	for _, tc := range cases {
 		spec := ok
 		tc.edit(&spec)
@@ -141,8 +150,89 @@ func TestNewIssueRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
 	}
+	if after := tree(t, dir); after != before {
+		t.Errorf("a refused issue changed the repository")
+	}
+	// Titles that YAML writes in its own way still read back exactly.
+	for _, title := range []string{"emoji 😀 and ZWJ 👩‍💻", "ends with a space ", "'quoted'", "- dash", "null", "2026-01-01", "@at", "a: b # c", "ü\u00a0nbsp"} {
+		spec := ok
+		spec.Title = title
+		rel, err := NewIssue(dir, loadState(t, dir), spec)
+		if err != nil {
+			t.Errorf("title %q: %v", title, err)
+			continue
+		}
+		var found bool
+		for _, isf := range loadState(t, dir).Issues {
+			if isf.Path == rel && isf.Issue != nil {
+				found = isf.Issue.Title == title
+			}
+		}
+		if !found {
+			t.Errorf("title %q does not read back", title)
+		}
+	}
+	old, _ := os.ReadFile(filepath.Join(dir, "issues/2026/EMB-2026-0001.yaml"))
 	if err := writeNew(dir, "issues/2026/EMB-2026-0001.yaml", []byte("x")); !errors.Is(err, ErrExists) {
 		t.Errorf("overwrite: %v", err)
+	}
+	if now, _ := os.ReadFile(filepath.Join(dir, "issues/2026/EMB-2026-0001.yaml")); string(now) != string(old) {
+		t.Error("an existing record was changed")
+	}
+}
+
+// TestWriteRefusesLinks: a record is never written through a symbolic link,
+// wherever the link is on the way from the repository root, and a refused
+// write leaves nothing behind: not the file, not a temporary file, not a
+// folder it created.
+func TestWriteRefusesLinks(t *testing.T) {
+	outside := t.TempDir()
+	cases := []struct {
+		name string
+		link string // the path made a symbolic link to outside
+		run  func(dir string) error
+	}{
+		{"issues-year", "issues/2026", func(dir string) error {
+			_, err := NewIssue(dir, loadState(t, dir), IssueSpec{List: "distros", Title: "t", Handler: "dana-debian", Now: demoNow})
+			return err
+		}},
+		{"issues", "issues", func(dir string) error {
+			_, err := NewIssue(dir, loadState(t, dir), IssueSpec{List: "distros", Title: "t", Handler: "dana-debian", Now: demoNow})
+			return err
+		}},
+		{"members", "members", func(dir string) error {
+			return writeNew(dir, "members/acme.yaml", []byte("id: acme\n"))
+		}},
+		{"member-keys", "members/keys", func(dir string) error {
+			st := loadState(t, dir)
+			_, err := NewMember(dir, st, MemberSpec{ID: "acme", Name: "Acme", Kind: "vendor", Lists: []string{"hardware"}, Contact: "security@acme.example", Now: demoNow,
+				Person: &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Import: [][]byte{testKey(t, "jo@acme.example")}}})
+			return err
+		}},
+		{"the-file-itself", "issues/2026/EMB-2026-0099.yaml", func(dir string) error {
+			return writeNew(dir, "issues/2026/EMB-2026-0099.yaml", []byte("x"))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t)
+			target := filepath.Join(outside, tc.name)
+			if fi, err := os.Stat(filepath.Join(dir, tc.link)); err == nil && fi.IsDir() {
+				if err := os.Rename(filepath.Join(dir, tc.link), target); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(target, filepath.Join(dir, tc.link)); err != nil {
+				t.Fatal(err)
+			}
+			before, beforeOut := tree(t, dir), tree(t, outside)
+			if err := tc.run(dir); !errors.Is(err, ErrUnsafePath) {
+				t.Errorf("err = %v, want ErrUnsafePath", err)
+			}
+			if tree(t, dir) != before || tree(t, outside) != beforeOut {
+				t.Errorf("the refused write left something behind")
+			}
+		})
 	}
 }
 
@@ -166,19 +256,17 @@ func testKey(t testing.TB, email string) []byte {
 func TestNewMemberValidates(t *testing.T) {
 	dir := copyExample(t)
 	pub := testKey(t, "jo@acme.example")
-	fpr, err := ImportKey(dir, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec := MemberSpec{ID: "acme", Name: "Acme Corp", Kind: "vendor", Lists: []string{"linux-distros", "distros"},
 		Contact: "security@acme.example", Now: demoNow,
-		Person: &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Keys: []string{fpr}}}
-	rel, err := NewMember(dir, loadState(t, dir), spec)
+		Person: &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Import: [][]byte{pub}}}
+	written, err := NewMember(dir, loadState(t, dir), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel != "members/acme.yaml" {
-		t.Fatalf("path %s", rel)
+	fpr := spec.Person.Keys[0]
+	rel := "members/acme.yaml"
+	if strings.Join(written, " ") != "members/keys/"+fpr+".asc "+rel {
+		t.Fatalf("written %v", written)
 	}
 	want := []string{"member.acceptance error", "member.vouch error"}
 	if got := findings(t, dir, rel); strings.Join(got, ",") != strings.Join(want, ",") {
@@ -198,51 +286,55 @@ func TestNewMemberValidates(t *testing.T) {
 		t.Errorf("new member is not fmt-clean (%v):\n%s", err, out)
 	}
 	// Never overwritten; the id and the person id are taken now.
+	spec.Person = &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Import: [][]byte{pub}}
 	if _, err := NewMember(dir, loadState(t, dir), spec); !errors.Is(err, ErrExists) {
 		t.Errorf("second time: %v", err)
 	}
 	spec.ID = "acme2"
+	spec.Person = &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Import: [][]byte{pub}}
 	if _, err := NewMember(dir, loadState(t, dir), spec); !errors.Is(err, ErrExists) {
 		t.Errorf("person id reused: %v", err)
 	}
-	// Importing the same key again is fine; other content under its name is not replaced.
-	if got, err := ImportKey(dir, pub); err != nil || got != fpr {
-		t.Errorf("same key again: %s, %v", got, err)
-	}
-	keyFile := filepath.Join(dir, "members", "keys", fpr+".asc")
-	os.WriteFile(keyFile, append([]byte("\n"), pub...), 0o644)
-	if _, err := ImportKey(dir, pub); !errors.Is(err, ErrExists) {
+	// The same key file already there is not written again; other content
+	// under its name is not replaced.
+	other := testKey(t, "kim@acme.example")
+	spec.Person = &PersonSpec{ID: "kim-acme", Name: "Kim Acme", Email: "kim@acme.example", Import: [][]byte{other}}
+	keyFile := filepath.Join(dir, "members", "keys", fingerprint(t, other)+".asc")
+	os.WriteFile(keyFile, append([]byte("\n"), other...), 0o644)
+	if _, err := NewMember(dir, loadState(t, dir), spec); !errors.Is(err, ErrExists) {
 		t.Errorf("different file content: %v", err)
+	}
+	os.WriteFile(keyFile, other, 0o644)
+	spec.Person = &PersonSpec{ID: "kim-acme", Name: "Kim Acme", Email: "kim@acme.example", Import: [][]byte{other}}
+	if written, err := NewMember(dir, loadState(t, dir), spec); err != nil || strings.Join(written, " ") != "members/acme2.yaml" {
+		t.Errorf("same key file again: %v, %v", written, err)
 	}
 }
 
-// TestNewMemberWithoutPeople: without a person the skeleton holds `people: []`
-// and a commented example; validate asks for the person (schema) and nothing else.
-func TestNewMemberWithoutPeople(t *testing.T) {
-	dir := copyExample(t)
-	rel, err := NewMember(dir, loadState(t, dir), MemberSpec{ID: "lone", Name: "Lone Volunteer", Kind: "individual", Lists: []string{"distros"}, Now: demoNow})
+func fingerprint(t testing.TB, armored []byte) string {
+	t.Helper()
+	k, err := pgp.ParseKeyFile(armored)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, rel))
-	if !strings.Contains(string(data), "people: []\n") || !strings.Contains(string(data), "# contact: a role address") {
-		t.Errorf("skeleton:\n%s", data)
-	}
-	if got := findings(t, dir, rel); strings.Join(got, ",") != "schema error" {
-		t.Errorf("findings: %v", got)
-	}
+	return k.Fingerprint
 }
 
 func TestNewMemberRefuses(t *testing.T) {
 	dir := copyExample(t)
 	st := loadState(t, dir)
 	existing := "F34780682F10345BC720C9114288E35D0F0140B0" // dana-debian's
+	fresh := testKey(t, "jo@acme.example")
+	person := func() *PersonSpec {
+		return &PersonSpec{ID: "jo-acme", Name: "Jo Acme", Email: "jo@acme.example", Import: [][]byte{fresh}}
+	}
 	base := MemberSpec{ID: "acme", Name: "Acme", Kind: "vendor", Lists: []string{"hardware"}, Contact: "security@acme.example", Now: demoNow}
 	cases := []struct {
 		name string
 		edit func(*MemberSpec)
 		want error
 	}{
+		{"no-person", func(s *MemberSpec) { s.Person = nil }, ErrInvalid},
 		{"existing-member", func(s *MemberSpec) { s.ID = "debian" }, ErrExists},
 		{"bad-id", func(s *MemberSpec) { s.ID = "Acme" }, ErrInvalid},
 		{"bad-kind", func(s *MemberSpec) { s.Kind = "company" }, ErrInvalid},
@@ -250,6 +342,9 @@ func TestNewMemberRefuses(t *testing.T) {
 		{"twice-list", func(s *MemberSpec) { s.Lists = []string{"hardware", "hardware"} }, ErrInvalid},
 		{"no-contact", func(s *MemberSpec) { s.Contact = "" }, ErrInvalid},
 		{"bad-contact", func(s *MemberSpec) { s.Contact = "security" }, ErrInvalid},
+		{"name-separator", func(s *MemberSpec) { s.Name = "Acme\u2028Corp" }, ErrInvalid},
+		{"name-invalid-utf8", func(s *MemberSpec) { s.Name = "Acme\xff" }, ErrInvalid},
+		{"year-10000", func(s *MemberSpec) { s.Now = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, ErrInvalid},
 		{"person-taken", func(s *MemberSpec) {
 			s.Person = &PersonSpec{ID: "dana-debian", Name: "D", Email: "d@acme.example", Keys: []string{existing}}
 		}, ErrExists},
@@ -262,15 +357,35 @@ func TestNewMemberRefuses(t *testing.T) {
 		{"bad-fingerprint", func(s *MemberSpec) {
 			s.Person = &PersonSpec{ID: "jo-acme", Name: "J", Email: "j@acme.example", Keys: []string{"ABCD"}}
 		}, ErrInvalid},
+		{"bad-key", func(s *MemberSpec) {
+			s.Person = &PersonSpec{ID: "jo-acme", Name: "J", Email: "j@acme.example", Import: [][]byte{[]byte("not a key")}}
+		}, ErrInvalid},
 	}
+	before := tree(t, dir)
 	for _, tc := range cases {
 		spec := base
+		spec.Person = person()
 		tc.edit(&spec)
 		if _, err := NewMember(dir, st, spec); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
+		// A refused member leaves nothing behind, not even its key file.
+		if after := tree(t, dir); after != before {
+			t.Fatalf("%s: the refused member changed the repository:\n%s", tc.name, after)
+		}
 	}
-	if _, err := ImportKey(dir, []byte("not a key")); !errors.Is(err, ErrInvalid) {
-		t.Errorf("bad key: %v", err)
-	}
+}
+
+// tree lists every path under dir with its size, to see that nothing changed.
+func tree(t testing.TB, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %d %v\n", strings.TrimPrefix(p, dir), fi.Size(), fi.Mode())
+		return nil
+	})
+	return b.String()
 }

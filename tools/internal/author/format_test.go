@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,6 +135,18 @@ func TestFormatCases(t *testing.T) {
 		{"comments", "# head\n\n# detached\na: 1 # line\n# foot of a\nb:\n  c: 2\n  # inner foot\n# end\n", "# head\n\n# detached\na: 1 # line\n# foot of a\nb:\n  c: 2\n  # inner foot\n# end\n"},
 		{"styles-kept", "a: 'single'\nb: \"double\"\nc: [x, y]\nd: {k: v}\ne: |\n  line\n\n  # not a comment\n", "a: 'single'\nb: \"double\"\nc: [x, y]\nd: {k: v}\ne: |\n  line\n\n  # not a comment\n"},
 		{"long-string", "a: " + strings.Repeat("word ", 40) + "end\n", "a: " + strings.Repeat("word ", 40) + "end\n"},
+		// What fmt once changed: a timestamp in a flow mapping (quoted, so a
+		// string), blocks with trailing spaces or an emoji (made one quoted
+		// line), a folded block with a more-indented line (never settled), a
+		// CRLF file (a blank line after each comment).
+		{"flow-timestamp", "informed:\n  - {who: x, at: 2026-11-19T09:00:00Z, n: 1}\n", "informed:\n  - {who: x, at: 2026-11-19T09:00:00Z, n: 1}\n"},
+		{"literal-trailing-spaces", "sig: |\n  line one  \n  two\n", "sig: |\n  line one  \n  two\n"},
+		{"literal-emoji", "summary: |\n  emoji 😀\n  two\n", "summary: |\n  emoji 😀\n  two\n"},
+		{"plain-emoji", "title: emoji 😀 ok\n", "title: emoji 😀 ok\n"},
+		{"folded-more-indented", "s: >\n  folded\n    more indented\n  back\n", "s: >\n  folded\n    more indented\n  back\n"},
+		{"crlf", "# c\r\na: 1\r\n# d\r\nb: |\r\n  x\r\n", "# c\r\na: 1\r\n# d\r\nb: |\r\n  x\r\n"},
+		{"block-reindented", "a:\n    b: |-\n          x\n            y\n    c:\n    -   >\n         z\n", "a:\n  b: |-\n    x\n      y\n  c:\n    - >\n      z\n"},
+		{"keep-chomping", "a: |+\n  x\n\n# end\n", "a: |+\n  x\n\n# end\n"},
 		{"commented-out-fields", "dates:\n  reported: 2026-11-20T12:00:00Z\n  # notified: when\n# cves: []\nz: 1\n", "dates:\n  reported: 2026-11-20T12:00:00Z\n  # notified: when\n# cves: []\nz: 1\n"},
 	}
 	for _, tc := range cases {
@@ -178,6 +191,8 @@ func TestComments(t *testing.T) {
 func FuzzFormat(f *testing.F) {
 	f.Add([]byte("a: 1\n\n# c\nb: [x, y]\n"))
 	f.Add([]byte("people:\n- id: a\n  acceptance: |\n    x\n\n    y\n"))
+	f.Add([]byte("a: {at: 2026-01-01T00:00:00Z}\nb: |\n  trailing  \n  emoji 😀\nc: >\n  f\n    more\n  back\nd: |+\n  keep\n\n# end\n"))
+	f.Add([]byte("# c\r\na: 1\r\n# d\r\nb: |2\r\n    x\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		once, err := Format("fuzz", in)
 		if err != nil {
@@ -186,6 +201,18 @@ func FuzzFormat(f *testing.F) {
 		twice, err := Format("fuzz", once)
 		if err != nil || !bytes.Equal(once, twice) {
 			t.Errorf("not idempotent (%v):\n%q\n%q\n%q", err, in, once, twice)
+		}
+		// What another reader sees is unchanged: values, tags and styles.
+		a, errA := yamldoc.Parse("in", in)
+		b, errB := yamldoc.Parse("out", once)
+		if errA != nil || errB != nil || !reflect.DeepEqual(a.Value(), b.Value()) {
+			t.Fatalf("the value changed (%v, %v):\n%q\n%q", errA, errB, in, once)
+		}
+		var sa, sb []string
+		shape(a.Root, "", &sa)
+		shape(b.Root, "", &sb)
+		if !slices.Equal(sa, sb) {
+			t.Errorf("a tag or style changed:\n%q\n%q", in, once)
 		}
 	})
 }

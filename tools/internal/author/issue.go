@@ -12,6 +12,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -36,13 +38,15 @@ type IssueSpec struct {
 // NewIssue writes issues/<YYYY>/<ID>.yaml for a new draft issue under root and
 // returns its slash-separated path. The id is the next free one of now's year
 // (see NextIssueID); dates.reported is now. st is the repository's state, for
-// checking the list and the handler. Errors wrap ErrUnknown, ErrInvalid or
-// ErrExists.
+// checking the list and the handler. Everything is checked before anything
+// is written, the record itself through the same layers as validate, and the
+// file is written atomically into real folders (see writeNew). Errors wrap
+// ErrUnknown, ErrInvalid, ErrExists or ErrUnsafePath.
 func NewIssue(root string, st *state.State, spec IssueSpec) (string, error) {
 	if spec.Severity == "" {
 		spec.Severity = DefaultSeverity
 	}
-	if err := oneLine("the title", spec.Title); err != nil {
+	if err := text("the title", spec.Title); err != nil {
 		return "", err
 	}
 	if !slices.Contains(Severities, spec.Severity) {
@@ -63,6 +67,9 @@ func NewIssue(root string, st *state.State, spec IssueSpec) (string, error) {
 		return "", fmt.Errorf("handler %q belongs to member %s, which is %s: %w", spec.Handler, ref.Member.Member.ID, s, ErrInvalid)
 	}
 	now := spec.Now.UTC().Truncate(time.Second)
+	if y := now.Year(); y < 1 || y > 9999 {
+		return "", fmt.Errorf("the time %s is not in years 1 to 9999, the ones a record can hold: %w", spec.Now.Format(time.RFC3339), ErrInvalid)
+	}
 	id, err := NextIssueID(root, st, now.Year())
 	if err != nil {
 		return "", err
@@ -81,7 +88,23 @@ func NewIssue(root string, st *state.State, spec IssueSpec) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("internal error: the new record does not format: %v", err)
 	}
-	return rel, writeNew(root, rel, data)
+	var rec records.Issue
+	if err := checkRecord(schemas.Issue, rel, data, &rec); err != nil {
+		return "", err
+	}
+	for _, v := range [][3]string{
+		{"the id", rec.ID, id}, {"the list", rec.List, spec.List}, {"the title", rec.Title, spec.Title},
+		{"the severity", rec.Severity, spec.Severity}, {"the handler", rec.Handler, spec.Handler},
+		{"the time", rec.Dates.Reported, now.Format(time.RFC3339)},
+	} {
+		if err := readsBack(v[0], v[1], v[2]); err != nil {
+			return "", err
+		}
+	}
+	if _, err := writeAll(root, []newFile{{rel, data}}); err != nil {
+		return "", err
+	}
+	return rel, nil
 }
 
 // NextIssueID returns EMB-<year>-<NNNN>, one more than the highest number of

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -23,90 +25,145 @@ type MemberSpec struct {
 	Lists          []string
 	Contact        string // the role address; required unless Kind is individual
 	Now            time.Time
-	Person         *PersonSpec // the first person; nil leaves people empty, to fill in
+	Person         *PersonSpec // the first person (required)
 }
 
 // PersonSpec is a member's first person.
 type PersonSpec struct {
 	ID, Name, Email string
-	Keys            []string // full fingerprints of keys in members/keys/
+	Keys            []string // full fingerprints of keys already in members/keys/
+	Import          [][]byte // armored public keys to add to members/keys/ with the member
 }
 
 // NewMember writes members/<id>.yaml: status active, joined today, no vouch
-// yet, and the first person when spec has one. It returns the slash-separated
-// path. A person's keys must already be in members/keys (see ImportKey).
-// Errors wrap ErrExists, ErrUnknown or ErrInvalid.
-func NewMember(root string, st *state.State, spec MemberSpec) (string, error) {
+// yet, and its first person (the schema wants at least one), with the key
+// files of the keys the person imports. Everything is checked before
+// anything is written — the record through the same layers as validate —
+// and then every file is written atomically into real folders, or none (see
+// writeAll). It returns the slash-separated paths written: new key files
+// first, the member last (a key file already there with the same content is
+// not written again). Errors wrap ErrExists, ErrUnknown, ErrInvalid or
+// ErrUnsafePath.
+func NewMember(root string, st *state.State, spec MemberSpec) ([]string, error) {
 	if !idRe.MatchString(spec.ID) {
-		return "", fmt.Errorf("member id %q is not lower-case letters, digits and dashes (at most 64): %w", spec.ID, ErrInvalid)
+		return nil, fmt.Errorf("member id %q is not lower-case letters, digits and dashes (at most 64): %w", spec.ID, ErrInvalid)
 	}
 	if _, ok := st.MembersByID[spec.ID]; ok {
-		return "", fmt.Errorf("member %s %w", spec.ID, ErrExists)
+		return nil, fmt.Errorf("member %s %w", spec.ID, ErrExists)
 	}
-	if err := oneLine("the name", spec.Name); err != nil {
-		return "", err
+	if err := text("the name", spec.Name); err != nil {
+		return nil, err
 	}
 	if !slices.Contains(Kinds, spec.Kind) {
-		return "", fmt.Errorf("kind %q is not one of %s: %w", spec.Kind, strings.Join(Kinds, ", "), ErrInvalid)
+		return nil, fmt.Errorf("kind %q is not one of %s: %w", spec.Kind, strings.Join(Kinds, ", "), ErrInvalid)
 	}
 	if len(spec.Lists) == 0 {
-		return "", fmt.Errorf("a member receives at least one list: %w", ErrInvalid)
+		return nil, fmt.Errorf("a member receives at least one list: %w", ErrInvalid)
 	}
 	lists := slices.Clone(spec.Lists)
 	slices.Sort(lists)
 	if len(slices.Compact(lists)) != len(spec.Lists) {
-		return "", fmt.Errorf("a list is named twice: %w", ErrInvalid)
+		return nil, fmt.Errorf("a list is named twice: %w", ErrInvalid)
 	}
 	for _, l := range lists {
 		if st.Policy == nil {
-			return "", fmt.Errorf("policy.yaml does not load, so the lists cannot be checked: %w", ErrUnknown)
+			return nil, fmt.Errorf("policy.yaml does not load, so the lists cannot be checked: %w", ErrUnknown)
 		}
 		if _, ok := st.Policy.Lists[l]; !ok {
-			return "", fmt.Errorf("list %q is not defined in policy.yaml: %w", l, ErrUnknown)
+			return nil, fmt.Errorf("list %q is not defined in policy.yaml: %w", l, ErrUnknown)
 		}
 	}
 	switch {
 	case spec.Contact == "" && spec.Kind != "individual":
-		return "", fmt.Errorf("a %s member needs a role address (contact): %w", spec.Kind, ErrInvalid)
+		return nil, fmt.Errorf("a %s member needs a role address (contact): %w", spec.Kind, ErrInvalid)
 	case spec.Contact != "" && !emailRe.MatchString(spec.Contact):
-		return "", fmt.Errorf("contact %q is not an e-mail address: %w", spec.Contact, ErrInvalid)
+		return nil, fmt.Errorf("contact %q is not an e-mail address: %w", spec.Contact, ErrInvalid)
 	}
-	if p := spec.Person; p != nil {
-		if err := checkPerson(root, st, p); err != nil {
-			return "", err
-		}
+	p := spec.Person
+	if p == nil {
+		return nil, fmt.Errorf("a member needs its first person (id, name, e-mail address and key): %w", ErrInvalid)
 	}
-	now := spec.Now.UTC()
+	keyFiles, err := importKeys(root, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPerson(root, st, p, keyFiles); err != nil {
+		return nil, err
+	}
+	now := spec.Now.UTC().Truncate(time.Second)
+	if y := now.Year(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("the time %s is not in years 1 to 9999, the ones a record can hold: %w", spec.Now.Format(time.RFC3339), ErrInvalid)
+	}
 	data := map[string]any{
 		"ID": spec.ID, "Name": q(spec.Name), "Kind": spec.Kind, "Lists": flow(lists),
-		"Joined": now.Format(time.DateOnly), "Now": now.Truncate(time.Second).Format(time.RFC3339),
+		"Joined": now.Format(time.DateOnly), "Now": now.Format(time.RFC3339),
+		"Person": map[string]string{"ID": p.ID, "Name": q(p.Name), "Email": q(p.Email), "Keys": flow(p.Keys)},
 	}
 	if spec.Contact != "" {
 		data["Contact"] = q(spec.Contact)
 	}
-	if p := spec.Person; p != nil {
-		data["Person"] = map[string]string{"ID": p.ID, "Name": q(p.Name), "Email": q(p.Email), "Keys": flow(p.Keys)}
-	}
 	var b bytes.Buffer
 	if err := memberTemplate.Execute(&b, data); err != nil {
-		return "", err
+		return nil, err
 	}
 	rel := "members/" + spec.ID + ".yaml"
 	out, err := Format(rel, b.Bytes())
 	if err != nil {
-		return "", fmt.Errorf("internal error: the new record does not format: %v", err)
+		return nil, fmt.Errorf("internal error: the new record does not format: %v", err)
 	}
-	return rel, writeNew(root, rel, out)
+	var rec records.Member
+	if err := checkRecord(schemas.Member, rel, out, &rec); err != nil {
+		return nil, err
+	}
+	checks := [][3]string{{"the id", rec.ID, spec.ID}, {"the name", rec.Name, spec.Name}, {"the contact", rec.Contact, spec.Contact}}
+	if len(rec.People) != 1 {
+		return nil, fmt.Errorf("the new record would not list its person: %w", ErrInvalid)
+	}
+	rp := rec.People[0]
+	checks = append(checks, [3]string{"the person id", rp.ID, p.ID}, [3]string{"the person's name", rp.Name, p.Name},
+		[3]string{"the e-mail address", rp.Email, p.Email}, [3]string{"the keys", strings.Join(rp.Keys, ","), strings.Join(p.Keys, ",")})
+	for _, c := range checks {
+		if err := readsBack(c[0], c[1], c[2]); err != nil {
+			return nil, err
+		}
+	}
+	return writeAll(root, append(keyFiles, newFile{rel, out}))
 }
 
-func checkPerson(root string, st *state.State, p *PersonSpec) error {
+// importKeys parses the keys p imports, adds their fingerprints to p.Keys
+// and returns the key files to write: none for a key whose file is already
+// there with the same content; a file there with other content is not
+// replaced (ErrExists).
+func importKeys(root string, p *PersonSpec) ([]newFile, error) {
+	var files []newFile
+	for _, armored := range p.Import {
+		k, err := pgp.ParseKeyFile(armored)
+		if err != nil {
+			return nil, fmt.Errorf("%v: %w", err, ErrInvalid)
+		}
+		rel := state.KeysDir + "/" + k.Fingerprint + ".asc"
+		if old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+			if !bytes.Equal(old, armored) {
+				return nil, fmt.Errorf("%s %w with other content; compare and replace it by hand", rel, ErrExists)
+			}
+		} else {
+			files = append(files, newFile{rel, armored})
+		}
+		if !slices.Contains(p.Keys, k.Fingerprint) {
+			p.Keys = append(p.Keys, k.Fingerprint)
+		}
+	}
+	return files, nil
+}
+
+func checkPerson(root string, st *state.State, p *PersonSpec, pending []newFile) error {
 	if !idRe.MatchString(p.ID) {
 		return fmt.Errorf("person id %q is not lower-case letters, digits and dashes (at most 64): %w", p.ID, ErrInvalid)
 	}
 	if ref, ok := st.People[p.ID]; ok {
 		return fmt.Errorf("person id %s is already used by member %s; person ids are unique across the repository: %w", p.ID, ref.Member.Member.ID, ErrExists)
 	}
-	if err := oneLine("the person's name", p.Name); err != nil {
+	if err := text("the person's name", p.Name); err != nil {
 		return err
 	}
 	if !emailRe.MatchString(p.Email) {
@@ -119,8 +176,10 @@ func checkPerson(root string, st *state.State, p *PersonSpec) error {
 		if !fprRe.MatchString(fpr) {
 			return fmt.Errorf("%q is not a full fingerprint (40 or 64 upper-case hex digits): %w", fpr, ErrInvalid)
 		}
-		if _, err := os.Stat(filepath.Join(root, state.KeysDir, fpr+".asc")); err != nil {
-			return fmt.Errorf("key file %s/%s.asc is missing: %w", state.KeysDir, fpr, ErrUnknown)
+		rel := state.KeysDir + "/" + fpr + ".asc"
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); err != nil &&
+			!slices.ContainsFunc(pending, func(f newFile) bool { return f.rel == rel }) {
+			return fmt.Errorf("key file %s is missing: %w", rel, ErrUnknown)
 		}
 		for id, ref := range st.People {
 			if slices.Contains(ref.Person().Keys, fpr) {
@@ -135,25 +194,6 @@ func checkPerson(root string, st *state.State, p *PersonSpec) error {
 func NormalizeFingerprint(s string) string {
 	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "0x"), "0X")
 	return strings.ToUpper(strings.ReplaceAll(s, " ", ""))
-}
-
-// ImportKey writes an armored public key to members/keys/<FPR>.asc and returns
-// the fingerprint. The key must parse as exactly one public key (see
-// pgp.ParseKeyFile). An identical file already there is fine; a different one
-// is not replaced (ErrExists).
-func ImportKey(root string, armored []byte) (string, error) {
-	k, err := pgp.ParseKeyFile(armored)
-	if err != nil {
-		return "", fmt.Errorf("%v: %w", err, ErrInvalid)
-	}
-	rel := state.KeysDir + "/" + k.Fingerprint + ".asc"
-	if old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-		if bytes.Equal(old, armored) {
-			return k.Fingerprint, nil
-		}
-		return "", fmt.Errorf("%s %w with other content; compare and replace it by hand", rel, ErrExists)
-	}
-	return k.Fingerprint, writeNew(root, rel, armored)
 }
 
 var memberTemplate = template.Must(template.New("member").Parse(`# Member record written by ` + "`embargo new member`" + ` at {{.Now}}.
@@ -194,11 +234,5 @@ people:
     name: {{.Name}}
     email: {{.Email}}
     keys: {{.Keys}}
-{{- else}}
-#   - id: jo-example
-#     name: Jo Example
-#     email: jo@example.org
-#     keys: [FULL-FINGERPRINT]
-people: []
 {{- end}}
 `))

@@ -36,7 +36,7 @@ Usage:
     embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
-                      [--person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)]
+                      --person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)
     embargo fmt       [--repo DIR] [--check] [FILE...]
     embargo export-keys --list L [--repo DIR] [--now TIME]
     embargo export remail --list L --out DIR [--repo DIR] [--now TIME]

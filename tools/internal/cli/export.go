@@ -63,6 +63,12 @@ func runExportRemail(e *env, args []string) error {
 	if *out == "" {
 		return usagef("name the folder: --out DIR (remail's lists/<list>/ folder, or a staging folder)", "export remail needs --out")
 	}
+	if err := checkRepo(*repo); err != nil {
+		return err
+	}
+	if err := checkOutside("--out", *repo, *out); err != nil {
+		return err
+	}
 	subs, now, err := subscribers(e, *repo, *list, *nowFlag)
 	if err != nil {
 		return err

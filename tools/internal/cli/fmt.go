@@ -9,14 +9,17 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/author"
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
 func init() { commands["fmt"] = runFmt }
 
 // runFmt lays YAML records out canonically (see author.Format). It prints the
-// files it rewrote, or with --check the files it would rewrite (exit 1). Files
-// it cannot format safely are reported on stderr and left alone (exit 1).
+// files it rewrote, or with --check the files it would rewrite (exit 1). A
+// file that does not parse is an error (exit 1); a valid file it cannot lay
+// out without changing a value, type, style or comment is left as it is,
+// with a warning, and does not fail --check.
 func runFmt(e *env, args []string) error {
 	fs := newFlags(e, "fmt")
 	repo := fs.String("repo", ".", "the policy repository whose records to format when no FILE is given")
@@ -50,18 +53,26 @@ func runFmt(e *env, args []string) error {
 	failed := false
 	for _, path := range files {
 		changed, err := fmtFile(path, *check)
+		var se *yamldoc.SyntaxError
+		if err != nil && !errors.As(err, &se) && errors.Is(err, author.ErrFormat) {
+			// A valid file fmt cannot lay out without changing what it says
+			// is left as it is, and passes --check: a pre-commit hook must
+			// not block a valid record for ever.
+			e.warnf("%s: %s", quote.Path(path), quote.Line(strings.TrimPrefix(err.Error(), author.ErrFormat.Error()+": ")))
+			continue
+		}
 		if err != nil {
-			var se *yamldoc.SyntaxError
 			if errors.As(err, &se) {
-				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", path, se.Line, se.Column, se.Msg)
+				// Say where, not what: the file may be a private record.
+				fmt.Fprintf(e.stderr, "embargo: error: %s:%d:%d: %s; left alone\n", quote.Path(path), se.Line, se.Column, se.Redacted())
 			} else {
-				fmt.Fprintf(e.stderr, "embargo: error: %s: %v\n", path, err)
+				fmt.Fprintf(e.stderr, "embargo: error: %s: %s\n", quote.Path(path), quote.Line(err.Error()))
 			}
 			failed = true
 			continue
 		}
 		if changed {
-			fmt.Fprintln(e.stdout, path)
+			fmt.Fprintln(e.stdout, quote.Path(path)) // one line per file, whatever its name
 			failed = failed || *check
 		}
 	}
@@ -97,7 +108,7 @@ func fmtFile(path string, check bool) (bool, error) {
 	case errors.As(err, &se):
 		return false, se
 	case err != nil:
-		return false, fmt.Errorf("%v; left alone", err)
+		return false, fmt.Errorf("%w; left as it is", err)
 	}
 	if string(out) == string(data) || check {
 		return string(out) != string(data), nil

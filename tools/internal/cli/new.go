@@ -99,9 +99,9 @@ func runNewMember(e *env, args []string) error {
 	case *lists == "":
 		return usagef("name the lists it receives: --list linux-distros,distros", "new member needs --list")
 	}
-	personFlags := *person != "" || *personName != "" || *email != "" || *keys != "" || *keyFile != ""
-	if personFlags && (*person == "" || *personName == "" || *email == "" || (*keys == "" && *keyFile == "")) {
-		return usagef("give all of --person ID --person-name NAME --email ADDR and --key FPR or --key-file FILE", "the first person needs an id, a name, an e-mail address and a key")
+	// A member without people fails its schema, and nothing that fails it is written.
+	if *person == "" || *personName == "" || *email == "" || (*keys == "" && *keyFile == "") {
+		return usagef("give all of --person ID --person-name NAME --email ADDR and --key FPR or --key-file FILE", "a new member needs its first person: an id, a name, an e-mail address and a key")
 	}
 	now, err := parseNow(*nowFlag)
 	if err != nil {
@@ -117,29 +117,21 @@ func runNewMember(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec := author.MemberSpec{ID: *id, Name: *name, Kind: *kind, Lists: splitList(*lists), Contact: *contact, Now: now}
-	if personFlags {
-		p := &author.PersonSpec{ID: *person, Name: *personName, Email: *email}
-		if armored != nil {
-			fpr, err := author.ImportKey(*repo, armored)
-			if err != nil {
-				return authorError(err)
-			}
-			fmt.Fprintln(e.stdout, filepath.Join(*repo, state.KeysDir, fpr+".asc"))
-			p.Keys = append(p.Keys, fpr)
-		}
-		for _, k := range splitList(*keys) {
-			p.Keys = append(p.Keys, author.NormalizeFingerprint(k))
-		}
-		spec.Person = p
+	p := &author.PersonSpec{ID: *person, Name: *personName, Email: *email}
+	if armored != nil {
+		p.Import = [][]byte{armored}
 	}
-	rel, err := author.NewMember(*repo, st, spec)
+	for _, k := range splitList(*keys) {
+		p.Keys = append(p.Keys, author.NormalizeFingerprint(k))
+	}
+	spec := author.MemberSpec{ID: *id, Name: *name, Kind: *kind, Lists: splitList(*lists), Contact: *contact, Now: now, Person: p}
+	written, err := author.NewMember(*repo, st, spec)
 	if err != nil {
 		return authorError(err)
 	}
-	fmt.Fprintln(e.stdout, filepath.Join(*repo, filepath.FromSlash(rel)))
-	if spec.Person == nil {
-		e.warnf("%s has no people yet; it validates once it lists at least one (see the comments in it)", rel)
+	// Only now, when every file is in place, say what was written.
+	for _, rel := range written {
+		fmt.Fprintln(e.stdout, filepath.Join(*repo, filepath.FromSlash(rel)))
 	}
 	e.hintf("next: a person of another member vouches (embargo statement vouch --member %s --voucher ID) and each person signs their acceptance (embargo statement acceptance --person ID)", *id)
 	return nil
@@ -164,6 +156,8 @@ func authorError(err error) error {
 		return usagef("check the spelling against policy.yaml and members/", "%v", err)
 	case errors.Is(err, author.ErrInvalid):
 		return usagef("see docs/formats.md for the allowed values", "%v", err)
+	case errors.Is(err, author.ErrUnsafePath):
+		return usagef("replace the link by a real folder of the repository; nothing was written", "%v", err)
 	}
 	return err
 }

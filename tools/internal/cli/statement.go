@@ -61,9 +61,22 @@ func runStatement(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// Refuse a statement that validate could never accept (member.vouch),
+		// rather than have someone sign it.
 		mf, ok := st.MembersByID[*member]
 		if !ok {
-			return usagef("write members/"+*member+".yaml with its people first", "member %q is not in the repository", *member)
+			return usagef("write members/<id>.yaml with its people first", "member %q is not in the repository", *member)
+		}
+		ref, ok := st.People[*voucher]
+		switch {
+		case !ok:
+			return usagef("the voucher must be a person listed in members/<member>.yaml", "voucher %q is not a person in the repository", *voucher)
+		case ref.Member.Member.ID == mf.Member.ID:
+			return usagef("a person of another member vouches", "voucher %q belongs to %s itself", *voucher, mf.Member.ID)
+		case ref.Member.Member.Status != "active":
+			return usagef("a person of an active member vouches", "voucher %q belongs to member %s, which is %s", *voucher, ref.Member.Member.ID, ref.Member.Member.Status)
+		case len(mf.Member.People) == 0:
+			return usagef("list the member's people first: the statement names them", "member %s lists no people", mf.Member.ID)
 		}
 		var people []string
 		for _, p := range mf.Member.People {

@@ -16,7 +16,7 @@ func TestStatusCLI(t *testing.T) {
 	if _, stdout, _ := run("status", "--repo", root, demoNow, "--within", "3d"); strings.Contains(stdout, "disclosure-due") {
 		t.Errorf("3d window:\n%s", stdout)
 	}
-	if code, stdout, _ := run("status", "--repo", root, demoNow, "--within", "96h"); code != ExitOK || !strings.Contains(stdout, "disclosure-due: EMB-2026-0004 (linux-distros) is due for disclosure at 2026-11-23T14:00:00Z, in 3d 2h") {
+	if code, stdout, _ := run("status", "--repo", root, demoNow, "--within", "96h"); code != ExitOK || !strings.Contains(stdout, "disclosure-due: embargo.overdue: EMB-2026-0004 (linux-distros) is due for disclosure at 2026-11-23T14:00:00Z, in 3d 2h") {
 		t.Errorf("96h window: exit %d\n%s", code, stdout)
 	}
 	// Overdue: exit 1, in every format.

@@ -33,6 +33,9 @@ func runTimeline(e *env, args []string) error {
 	if err := checkRepo(*repo); err != nil {
 		return err
 	}
+	if err := checkOutside("--out", *repo, *out); err != nil {
+		return err
+	}
 	var findings finding.List
 	st, err := validateAt(*repo, *rev, now, &findings)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
@@ -97,7 +98,7 @@ func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now tim
 	base, err := resolve(repo, "--base", r.base)
 	if err != nil {
 		// A base that cannot be found is a finding, not a pass: shallow clones land here.
-		return []finding.Finding{{Rule: "sig.range", Severity: finding.Error,
+		return []finding.Finding{{Rule: rules.SigRange, Severity: finding.Error,
 			Message: err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
 	}
 	reopen := func() (*git.Repository, error) { return source.OpenRepo(r.repo) }

@@ -97,7 +97,10 @@ func TestSARIFShape(t *testing.T) {
 					Text string `json:"text"`
 				} `json:"message"`
 				Locations []struct {
-					PhysicalLocation struct {
+					LogicalLocations []struct {
+						Name, FullyQualifiedName, Kind string
+					} `json:"logicalLocations"`
+					PhysicalLocation *struct {
 						ArtifactLocation struct {
 							URI string `json:"uri"`
 						} `json:"artifactLocation"`
@@ -138,9 +141,10 @@ func TestSARIFShape(t *testing.T) {
 			t.Errorf("result %d: ruleIndex does not point at rule %s", i, f.Rule)
 		}
 		if f.File == "" {
-			// Anchored at policy.yaml:1: code scanning refuses results without a location.
-			if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "policy.yaml" || r.Properties["commit"] != f.Commit {
-				t.Errorf("commit-level result %d: locations %v, properties %v", i, r.Locations, r.Properties)
+			// A whole commit: no file, a logical location naming the commit.
+			if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation != nil || len(r.Locations[0].LogicalLocations) != 1 ||
+				r.Locations[0].LogicalLocations[0].FullyQualifiedName != f.Commit || r.Locations[0].LogicalLocations[0].Kind != "commit" || r.Properties["commit"] != f.Commit {
+				t.Errorf("commit-level result %d: locations %+v, properties %v", i, r.Locations, r.Properties)
 			}
 			continue
 		}
@@ -148,6 +152,9 @@ func TestSARIFShape(t *testing.T) {
 			t.Fatalf("result %d: %d locations", i, len(r.Locations))
 		}
 		pl := r.Locations[0].PhysicalLocation
+		if pl == nil {
+			t.Fatalf("result %d: no physical location", i)
+		}
 		if pl.ArtifactLocation.URI != f.File || pl.Region.StartLine != f.Line || pl.Region.StartColumn != f.Column {
 			t.Errorf("result %d: location %+v, want %s:%d:%d", i, pl, f.File, f.Line, f.Column)
 		}
@@ -169,5 +176,32 @@ func TestGitLabFingerprintStable(t *testing.T) {
 	var out bytes.Buffer
 	if err := GitLab(&out, nil); err != nil || out.String() != "[]\n" {
 		t.Errorf("empty report: %v %q", err, out.String())
+	}
+}
+
+// TestSARIFUnregisteredRule: a finding whose rule the registry does not know
+// is still a result, with a descriptor of its own that says so.
+func TestSARIFUnregisteredRule(t *testing.T) {
+	fs := append([]finding.Finding{{Rule: "sealed.required", Severity: finding.Error, File: "issues/2026/EMB-2026-0004.yaml", Line: 1, Column: 1, Message: "m"}}, sample...)
+	var b bytes.Buffer
+	if err := sarif(&b, fs, sampleRules); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != len(fs) {
+		t.Fatalf("%d results for %d findings", len(run.Results), len(fs))
+	}
+	for i, r := range run.Results {
+		if r.RuleIndex == nil || run.Tool.Driver.Rules[*r.RuleIndex].ID != fs[i].Rule {
+			t.Errorf("result %d (%s): ruleIndex %v", i, fs[i].Rule, r.RuleIndex)
+		}
+	}
+	last := run.Tool.Driver.Rules[len(run.Tool.Driver.Rules)-1]
+	if len(run.Tool.Driver.Rules) != len(sampleRules)+1 || last.ID != "sealed.required" || last.Properties["source"] != "unregistered" {
+		t.Errorf("descriptors: %+v", run.Tool.Driver.Rules)
 	}
 }

@@ -32,8 +32,9 @@ type gitlabLines struct {
 // GitLab writes a GitLab Code Quality report: a JSON array with one issue per
 // finding. Errors are "major", warnings "minor". The fingerprint is a stable hash
 // of rule, file, line, commit and message, so GitLab can tell new findings from
-// old ones between pipelines. Findings about a whole commit name it in the
-// description and point at the repository's top folder.
+// old ones between pipelines. Findings about a whole commit have no file:
+// their path is empty (never a file they are not about) and the description
+// names the commit.
 func GitLab(w io.Writer, fs []finding.Finding) error {
 	out := make([]gitlabIssue, 0, len(fs))
 	for _, f := range fs {
@@ -41,13 +42,7 @@ func GitLab(w io.Writer, fs []finding.Finding) error {
 		if f.Severity == finding.Warning {
 			sev = "minor"
 		}
-		path, line, desc := f.File, f.Line, f.Rule+": "+context(f)+f.Message
-		if path == "" {
-			path, line = ".", 1
-			if f.Commit != "" {
-				desc = f.Rule + ": commit " + short(f.Commit) + ": " + f.Message
-			}
-		}
+		path, line, desc := f.File, f.Line, f.Rule+": "+message(f)
 		out = append(out, gitlabIssue{
 			Description: desc,
 			CheckName:   f.Rule,

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 )
 
 // Formats lists the names Write accepts.
@@ -33,17 +34,32 @@ func Write(w io.Writer, format string, fs []finding.Finding) error {
 }
 
 // Text writes one finding per line, `file:line:col: severity: rule: message`,
-// then a one-line summary.
+// then a one-line summary. A file name with anything but ordinary printable
+// characters is written in double quotes with Go escapes, and messages have
+// their control characters escaped (see package quote): whatever the
+// repository holds, one finding is one line.
 func Text(w io.Writer, fs []finding.Finding) error {
-	files := map[string]bool{}
+	files, commits := map[string]bool{}, map[string]bool{}
 	for _, f := range fs {
-		files[location(f)] = true
-		if _, err := fmt.Fprintf(w, "%s: %s: %s: %s%s\n", position(f), f.Severity, f.Rule, context(f), f.Message); err != nil {
+		switch {
+		case f.File != "":
+			files[f.File] = true
+		case f.Commit != "":
+			commits[f.Commit] = true
+		}
+		if _, err := fmt.Fprintf(w, "%s: %s: %s: %s\n", position(f), quote.Line(string(f.Severity)), quote.Line(f.Rule), quote.Line(context(f)+f.Message)); err != nil {
 			return err
 		}
 	}
 	errs, warns := finding.Count(fs)
-	_, err := fmt.Fprintf(w, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(len(files), "file"))
+	where := plural(len(files), "file")
+	switch {
+	case len(commits) > 0 && len(files) == 0:
+		where = plural(len(commits), "commit")
+	case len(commits) > 0:
+		where += " and " + plural(len(commits), "commit")
+	}
+	_, err := fmt.Fprintf(w, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), where)
 	return err
 }
 
@@ -51,18 +67,11 @@ func Text(w io.Writer, fs []finding.Finding) error {
 func position(f finding.Finding) string {
 	switch {
 	case f.File != "":
-		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+		return fmt.Sprintf("%s:%d:%d", quote.Path(f.File), f.Line, f.Column)
 	case f.Commit != "":
-		return "commit " + short(f.Commit)
+		return "commit " + quote.Line(short(f.Commit))
 	}
 	return "repository"
-}
-
-func location(f finding.Finding) string {
-	if f.File != "" {
-		return f.File
-	}
-	return "commit " + f.Commit
 }
 
 func context(f finding.Finding) string {
@@ -106,6 +115,10 @@ func JSON(w io.Writer, fs []finding.Finding) error {
 }
 
 // GitHub writes workflow commands (::error file=...,line=...,col=...,title=RULE::message).
+// Properties and data are escaped as the Actions toolkit does it, so nothing
+// can end a command or start another; the file property keeps the exact name
+// (so GitHub finds the file), and the message has its control characters
+// escaped like the text format's.
 func GitHub(w io.Writer, fs []finding.Finding) error {
 	for _, f := range fs {
 		level := "error"
@@ -116,16 +129,21 @@ func GitHub(w io.Writer, fs []finding.Finding) error {
 		if f.File != "" {
 			props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProp(f.File), f.Line, f.Column, props)
 		}
-		msg := context(f) + f.Message
-		if f.File == "" && f.Commit != "" {
-			msg = "commit " + short(f.Commit) + ": " + msg
-		}
-		_, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(msg))
+		_, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(quote.Line(message(f))))
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// message is a finding's message with its commit and key, for formats that
+// have no field of their own for them.
+func message(f finding.Finding) string {
+	if f.File == "" && f.Commit != "" {
+		return "commit " + short(f.Commit) + ": " + context(f) + f.Message
+	}
+	return context(f) + f.Message
 }
 
 // Escaping as the Actions toolkit does it, so a message cannot inject a command.

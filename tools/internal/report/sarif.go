@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
 )
 
@@ -63,7 +64,15 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
+}
+
+// sarifLogical names a commit: a finding about a whole commit has no file.
+type sarifLogical struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 type sarifPhysical struct {
@@ -81,10 +90,12 @@ type sarifRegion struct {
 }
 
 // SARIF writes a SARIF 2.1.0 log with one run. Findings with a file get a
-// physical location (the repository-relative path, line and column). Findings
-// about a whole commit are anchored at policy.yaml, line 1 — where the rules
-// that refuse them live — because code-scanning services reject a whole log
-// when one result has no location; the commit is in properties.
+// physical location: the repository-relative path as a URI reference (every
+// character that is not plainly part of a name percent-encoded, so `#`, `?`
+// and `%` stay in the name), line and column. Findings about a whole commit
+// have no file, so they get no physical location but a logical one naming
+// the commit (kind "commit"), which is also in the message and properties;
+// they are never pinned to a file they are not about.
 func SARIF(w io.Writer, fs []finding.Finding) error { return sarif(w, fs, rules.All) }
 
 func sarif(w io.Writer, fs []finding.Finding, registry []rules.Rule) error {
@@ -99,25 +110,36 @@ func sarif(w io.Writer, fs []finding.Finding, registry []rules.Rule) error {
 			Properties:           map[string]string{"source": r.Source},
 		})
 	}
+	// A finding whose rule is not in the registry is still reported, under
+	// a descriptor of its own that says so: a report never drops a finding.
+	// (Every ID the code emits is registered; a test holds it to that.)
+	for _, f := range fs {
+		if _, ok := index[f.Rule]; !ok {
+			index[f.Rule] = len(driver.Rules)
+			driver.Rules = append(driver.Rules, sarifRule{
+				ID:                   f.Rule,
+				ShortDescription:     sarifText{"a rule this version of embargo does not describe"},
+				DefaultConfiguration: sarifRuleConfig{sarifLevel(f.Severity)},
+				Properties:           map[string]string{"source": "unregistered"},
+			})
+		}
+	}
 	results := make([]sarifResult, 0, len(fs))
 	for _, f := range fs {
-		msg := context(f) + f.Message
-		if f.File == "" && f.Commit != "" {
-			msg = "commit " + short(f.Commit) + ": " + msg
-		}
-		r := sarifResult{RuleID: f.Rule, Level: sarifLevel(f.Severity), Message: sarifText{msg}}
+		r := sarifResult{RuleID: f.Rule, Level: sarifLevel(f.Severity), Message: sarifText{message(f)}}
 		if i, ok := index[f.Rule]; ok {
 			r.RuleIndex = &i
 		}
-		file, line, col := f.File, f.Line, f.Column
-		if file == "" {
-			file, line, col = "policy.yaml", 1, 1
+		switch {
+		case f.File != "":
+			phys := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: quote.URI(f.File)}}
+			if f.Line > 0 {
+				phys.Region = &sarifRegion{StartLine: f.Line, StartColumn: max(f.Column, 0)}
+			}
+			r.Locations = []sarifLocation{{PhysicalLocation: phys}}
+		case f.Commit != "":
+			r.Locations = []sarifLocation{{LogicalLocations: []sarifLogical{{Name: short(f.Commit), FullyQualifiedName: f.Commit, Kind: "commit"}}}}
 		}
-		loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: file}}}
-		if line > 0 {
-			loc.PhysicalLocation.Region = &sarifRegion{StartLine: line, StartColumn: max(col, 0)}
-		}
-		r.Locations = []sarifLocation{loc}
 		if f.Commit != "" || f.Fingerprint != "" {
 			r.Properties = map[string]string{}
 			if f.Commit != "" {

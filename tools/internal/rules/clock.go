@@ -22,7 +22,7 @@ var clockOnly = map[string]bool{
 // expiredNow is how the signature checker says that a key was valid when it
 // signed and has expired since ("... was valid when the signature was made (T) but expired at T and is expired now");
 // a pgp test pins the phrase through ClockOnlyFinding.
-const expiredNow = "and is expired now"
+var expiredNow = "and is expired now"
 
 // ClockUntouched is the rule of the one-line summary of clock-only findings on
 // records a change does not touch.

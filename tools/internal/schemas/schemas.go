@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/embargo-tool/embargo/schema"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
 
@@ -108,7 +110,7 @@ func (s *Set) Valid(kind string, v any) bool {
 func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {
 	sch, ok := s.byKind[kind]
 	if !ok {
-		return []finding.Finding{{Rule: "schema", Severity: finding.Error, File: doc.File, Line: 1, Column: 1,
+		return []finding.Finding{{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: 1, Column: 1,
 			Message: fmt.Sprintf("no schema for file kind %q", kind)}}
 	}
 	err := sch.Validate(v)
@@ -117,12 +119,12 @@ func (s *Set) Validate(kind string, doc *yamldoc.Doc, v any) []finding.Finding {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []finding.Finding{{Rule: "schema", Severity: finding.Error, File: doc.File, Line: 1, Column: 1, Message: err.Error()}}
+		return []finding.Finding{{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: 1, Column: 1, Message: err.Error()}}
 	}
 	var out []finding.Finding
 	seen := map[string]bool{}
 	for _, leaf := range leaves(ve) {
-		f := toFinding(doc, leaf)
+		f := toFinding(doc, leaf, kind == Issue)
 		key := fmt.Sprint(f.Line, f.Column, f.Message)
 		if !seen[key] {
 			seen[key] = true
@@ -147,23 +149,120 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 var (
 	unknownKeys = regexp.MustCompile(`^additionalProperties ('.*') not allowed$`)
 	quoted      = regexp.MustCompile(`'([^']*)'`)
+	fieldName   = regexp.MustCompile(`^([a-z_]{1,40}|[0-9]{1,6})$`)
 )
 
-func toFinding(doc *yamldoc.Doc, ve *jsonschema.ValidationError) finding.Finding {
+// toFinding turns one violation into a finding at the offending value. The
+// message is built from the schema's side of the violation only — the keyword
+// and what it asks for — never from the value in the file: the validator's
+// own messages quote the value ("'x' is not valid 'email'"), and a finding
+// about an issue record must not repeat a private field (CI logs are read by
+// more people than the record's team). For issue records (private) the
+// unknown keys are not named either, since a value written in the wrong
+// place parses as a key ({name: Jo, jo@example.net}); the position points
+// at it.
+func toFinding(doc *yamldoc.Doc, ve *jsonschema.ValidationError, private bool) finding.Finding {
 	loc := ve.InstanceLocation
 	line, col := doc.Pos(loc)
-	msg := ve.Message
-	if m := unknownKeys.FindStringSubmatch(msg); m != nil {
+	msg := schemaMessage(ve)
+	if m := unknownKeys.FindStringSubmatch(ve.Message); m != nil && keyword(ve) == "additionalProperties" {
 		keys := quoted.FindAllStringSubmatch(m[1], -1)
 		if len(keys) > 0 {
 			line, col = doc.KeyPos(loc + "/" + keys[0][1])
 		}
-		msg = "unknown key " + m[1] + "; remove it or check its spelling against docs/formats.md"
+		if private {
+			msg = "unknown key; remove it or check its spelling against docs/formats.md"
+		} else {
+			msg = "unknown key " + m[1] + "; remove it or check its spelling against docs/formats.md"
+		}
 	}
-	path := loc
-	if path == "" {
-		path = "/"
+	return finding.Finding{Rule: rules.Schema, Severity: finding.Error, File: doc.File, Line: line, Column: col,
+		Message: fmt.Sprintf("%s: %s", pointer(loc, private), msg)}
+}
+
+// pointer writes the JSON pointer of a value. For private records a segment
+// that is not a field name or an index is hidden; the schemas of private
+// records allow no free-form keys, so this is a second lock, not the first.
+func pointer(loc string, private bool) string {
+	if loc == "" {
+		return "/"
 	}
-	return finding.Finding{Rule: "schema", Severity: finding.Error, File: doc.File, Line: line, Column: col,
-		Message: fmt.Sprintf("%s: %s", path, strings.TrimSpace(msg))}
+	if !private {
+		return loc
+	}
+	parts := strings.Split(loc, "/")
+	for i, p := range parts {
+		if i > 0 && !fieldName.MatchString(p) {
+			parts[i] = "…"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// keyword is the schema keyword a violation is about: the last segment of
+// its keyword location.
+func keyword(ve *jsonschema.ValidationError) string {
+	k := ve.KeywordLocation
+	if i := strings.LastIndexByte(k, '/'); i >= 0 {
+		k = k[i+1:]
+	}
+	return strings.NewReplacer("~1", "/", "~0", "~").Replace(k)
+}
+
+// The shapes of the validator's messages (jsonschema v5) that carry nothing
+// of the value, by keyword; for the others only the schema's part is kept.
+var (
+	typeMsg   = regexp.MustCompile(`^expected [a-z]+( or [a-z]+)*, but got [a-z]+$`)
+	formatMsg = regexp.MustCompile(`is not valid ('[^']*')$`)
+	boundMsg  = regexp.MustCompile(`^((?:length )?must be [<>]=? [0-9.e+-]+)`)
+	countMsg  = regexp.MustCompile(`^(minimum|maximum) [0-9]+ (properties|items) (allowed|required), but found [0-9]+ (properties|items)$`)
+	uniqueMsg = regexp.MustCompile(`^items at index [0-9]+ and [0-9]+ are equal$`)
+	multMsg   = regexp.MustCompile(`not multipleOf ([0-9.e+-]+)$`)
+)
+
+// schemaMessage says what the schema asks for, without the value.
+func schemaMessage(ve *jsonschema.ValidationError) string {
+	msg := strings.TrimSpace(ve.Message)
+	kw := keyword(ve)
+	switch kw {
+	case "type":
+		if typeMsg.MatchString(msg) {
+			return msg // type names only
+		}
+	case "enum", "const":
+		if strings.HasPrefix(msg, "value must be ") || msg == "const failed" {
+			return msg // the schema's allowed values
+		}
+	case "format":
+		if m := formatMsg.FindStringSubmatch(msg); m != nil {
+			return "value is not valid " + m[1]
+		}
+	case "pattern":
+		if strings.HasPrefix(msg, "does not match pattern '") {
+			return msg // the schema's pattern
+		}
+	case "required":
+		if strings.HasPrefix(msg, "missing properties: ") {
+			return msg // the schema's field names
+		}
+	case "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		if m := boundMsg.FindStringSubmatch(msg); m != nil {
+			return m[1] // without ", but got N"
+		}
+	case "minItems", "maxItems", "minProperties", "maxProperties":
+		if countMsg.MatchString(msg) {
+			return msg
+		}
+	case "uniqueItems":
+		if uniqueMsg.MatchString(msg) {
+			return msg
+		}
+	case "multipleOf":
+		if m := multMsg.FindStringSubmatch(msg); m != nil {
+			return "value is not a multiple of " + m[1]
+		}
+	case "additionalProperties":
+		return "unknown key; remove it or check its spelling against docs/formats.md"
+	}
+	return fmt.Sprintf("value does not match the schema (keyword %s)", strings.Trim(strconv.Quote(kw), `"`))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/parallel"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
@@ -170,13 +171,13 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			continue
 		}
 		if !e.Regular {
-			out.Add(finding.Finding{Rule: "file.type", Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
+			out.Add(finding.Finding{Rule: rules.FileType, Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
 				Message: fmt.Sprintf("%s where a regular file belongs; replace it with the file itself", e.Kind)})
 			continue
 		}
 		kind, ok := kindOf(e.Path)
 		if !ok {
-			out.Add(finding.Finding{Rule: "id.filename", Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
+			out.Add(finding.Finding{Rule: rules.IDFilename, Severity: finding.Error, File: e.Path, Line: 1, Column: 1,
 				Message: "unexpected file: " + expectedLayout(e.Path)})
 			continue
 		}
@@ -195,7 +196,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 	read := func(r *result) bool {
 		data, err := src.Read(r.file.Path)
 		if err != nil {
-			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: 1, Column: 1,
+			out.Add(finding.Finding{Rule: rules.YAMLSyntax, Severity: finding.Error, File: r.file.Path, Line: 1, Column: 1,
 				Message: "cannot read file: " + err.Error()})
 			if r.kind == "key" {
 				r.key = &KeyFile{Path: r.file.Path, Err: err}
@@ -236,7 +237,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			continue
 		}
 		if r.err != nil {
-			out.Add(finding.Finding{Rule: "schema", Severity: finding.Error, File: f.Path, Line: 1, Column: 1,
+			out.Add(finding.Finding{Rule: rules.Schema, Severity: finding.Error, File: f.Path, Line: 1, Column: 1,
 				Message: "cannot decode record: " + r.err.Error()})
 		}
 		if r.rec == nil {
@@ -284,7 +285,11 @@ func parseOne(r *result, set *schemas.Set, out *finding.List) {
 		var err error
 		if doc, err = yamldoc.Parse(r.file.Path, data); err != nil {
 			se := err.(*yamldoc.SyntaxError)
-			out.Add(finding.Finding{Rule: "yaml.syntax", Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: se.Msg})
+			msg := se.Msg
+			if r.kind == schemas.Issue {
+				msg = se.Redacted() // an issue record's text stays out of messages
+			}
+			out.Add(finding.Finding{Rule: rules.YAMLSyntax, Severity: finding.Error, File: r.file.Path, Line: se.Line, Column: se.Column, Message: msg})
 			return
 		}
 		value = doc.Value()

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 )
 
@@ -26,14 +28,16 @@ func Write(w io.Writer, format string, r *Report) error {
 	return fmt.Errorf("unknown format %q", format)
 }
 
-// Text writes one line per item, `file:line: kind[, overdue]: message`, then a summary.
+// Text writes one line per item, `file:line: kind[ (overdue)]: rule: message`, then
+// a summary; file names and messages are quoted as in the findings' text
+// format (see package quote), so an item is always one line.
 func Text(w io.Writer, r *Report) error {
 	for _, it := range r.Items {
 		state := ""
 		if it.Overdue {
 			state = " (overdue)"
 		}
-		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s\n", it.File, it.Line, it.Kind, state, it.Message); err != nil {
+		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s: %s\n", quote.Path(it.File), it.Line, it.Kind, state, it.Rule, quote.Line(it.Message)); err != nil {
 			return err
 		}
 	}
@@ -93,7 +97,10 @@ func JSON(w io.Writer, r *Report) error {
 }
 
 // Markdown writes a heading, a summary and one table per kind that has items,
-// for a CI job summary ($GITHUB_STEP_SUMMARY).
+// for a CI job summary ($GITHUB_STEP_SUMMARY). Every cell that holds text
+// from the repository (id, file, details) is a code span made by quote.Code:
+// a file name or message cannot close it, start a link, a mention or an HTML
+// tag, or split the row.
 func Markdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	b.WriteString("## Embargo status\n\n")
@@ -104,7 +111,7 @@ func Markdown(w io.Writer, r *Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n", k.Title(), len(items))
-		b.WriteString("| State | Id | When | File | Details | People |\n|---|---|---|---|---|---|\n")
+		b.WriteString("| State | Id | When | File | Rule | Details | People |\n|---|---|---|---|---|---|---|\n")
 		for _, it := range items {
 			st, when := "due", "—"
 			if it.Overdue {
@@ -115,7 +122,7 @@ func Markdown(w io.Writer, r *Report) error {
 			} else {
 				when = stamp(it.When)
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s:%d` | %s | %s |\n", st, cell(it.ID), when, cell(it.File), it.Line, cell(it.Message), people(it))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", st, quote.Code(it.ID), when, quote.Code(fmt.Sprintf("%s:%d", it.File, it.Line)), quote.Code(it.Rule), quote.Code(it.Message), people(it))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -124,23 +131,23 @@ func Markdown(w io.Writer, r *Report) error {
 
 // people names the people of an item: their forge mention ("@account") where
 // they have one — which notifies them when the text lands in an issue or a
-// comment on the forge — and their person id otherwise.
+// comment on the forge — and their person id otherwise. Only an account of
+// the shape the member schema allows becomes a mention; anything else is
+// quoted like all other repository text.
 func people(it Item) string {
 	var parts []string
 	for _, p := range it.People {
-		if p.Forge != "" {
-			parts = append(parts, "@"+cell(p.Forge))
+		if forgeAccountRe.MatchString(p.Forge) {
+			parts = append(parts, "@"+p.Forge)
 		} else {
-			parts = append(parts, "`"+cell(p.ID)+"`")
+			parts = append(parts, quote.Code(p.ID))
 		}
 	}
 	return strings.Join(parts, " ")
 }
 
-// cell makes text safe inside a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
-}
+// forgeAccountRe is the member schema's pattern of a forge account.
+var forgeAccountRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$`)
 
 func capitalize(s string) string {
 	if s == "" {

@@ -4,8 +4,9 @@
 // valid signed acceptance. It reads the clock only as a parameter and never
 // prints; Text, JSON and Markdown render a report onto a writer.
 //
-// Items about issues carry ids, lists and dates only, never an issue's title,
-// summary or reporter: a status report lands in CI logs and job summaries.
+// Items about issues carry ids, lists and dates only, never a private field
+// of the record (title, summary, reporter, handler, response team, ...): a
+// status report lands in CI logs and job summaries.
 package status
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
 )
@@ -60,6 +62,27 @@ func (k Kind) Title() string {
 	return string(k)
 }
 
+// Rule is the registered rule an item of kind k is about: the one that
+// fails (in validate and check) if the item is left alone. A disclosure due
+// is the embargo.overdue of tomorrow.
+func (k Kind) Rule() rules.ID {
+	switch k {
+	case EmbargoOverdue, DisclosureDue:
+		return rules.EmbargoOverdue
+	case PostingMissing:
+		return rules.DisclosurePosting
+	case ExploitDue:
+		return rules.ExploitsDeadline
+	case KeyExpiry:
+		return rules.KeyExpiry
+	case BackupVacant:
+		return rules.RoleTask
+	case AcceptanceMissing:
+		return rules.MemberAcceptance
+	}
+	return ""
+}
+
 // KeyExpiryWindow is how far ahead key expiry is reported, whatever the window
 // of the other items (the key.expiry warning's 30 days).
 const KeyExpiryWindow = pgp.ExpiryWarning
@@ -67,7 +90,8 @@ const KeyExpiryWindow = pgp.ExpiryWarning
 // DefaultWithin is the default look-ahead window.
 const DefaultWithin = 72 * time.Hour
 
-// Item is one thing that needs a person. ID is the issue id, key fingerprint,
+// Item is one thing that needs a person, with the rule it is about. ID is
+// the issue id, key fingerprint,
 // task id or person id the item is about; Member and Person add context where
 // there is one. When is the deadline (zero when the item has none); Overdue
 // says it has passed. People are who must act on it: an issue's handler and
@@ -75,6 +99,7 @@ const DefaultWithin = 72 * time.Hour
 // backup.
 type Item struct {
 	Kind    Kind      `json:"kind"`
+	Rule    rules.ID  `json:"rule"` // Kind.Rule(): the registered rule the item is about
 	ID      string    `json:"id"`
 	List    string    `json:"list,omitempty"`
 	Member  string    `json:"member,omitempty"`
@@ -144,17 +169,16 @@ func (r *Report) Due() *Report {
 }
 
 // people returns the persons ids name, each once, with their forge accounts.
+// An id no member record lists is left out: in an issue record it is a
+// mistake in a field whose value stays private (validate reports it).
 func (c *computer) people(ids ...string) []Person {
 	var out []Person
 	for _, id := range ids {
-		if id == "" || slices.ContainsFunc(out, func(p Person) bool { return p.ID == id }) {
+		ref, ok := c.st.People[id]
+		if !ok || ref.Member.Member == nil || slices.ContainsFunc(out, func(p Person) bool { return p.ID == id }) {
 			continue
 		}
-		p := Person{ID: id}
-		if ref, ok := c.st.People[id]; ok && ref.Member.Member != nil {
-			p.Forge = ref.Person().Forge
-		}
-		out = append(out, p)
+		out = append(out, Person{ID: id, Forge: ref.Person().Forge})
 	}
 	return out
 }
@@ -165,7 +189,10 @@ type computer struct {
 	items        []Item
 }
 
-func (c *computer) add(it Item) { c.items = append(c.items, it) }
+func (c *computer) add(it Item) {
+	it.Rule = it.Kind.Rule()
+	c.items = append(c.items, it)
+}
 
 // sortItems orders by deadline (items without one last), then kind, then id.
 func sortItems(items []Item) {
@@ -227,7 +254,7 @@ func (c *computer) issues() {
 					is.ID, is.List, span(c.now.Sub(disclosure)), stamp(disclosure), records.FormatDuration(grace))
 			case !disclosure.After(c.horizon):
 				it.Kind = DisclosureDue
-				it.Message = fmt.Sprintf("%s (%s) is due for disclosure at %s, %s; handler %s", is.ID, is.List, stamp(disclosure), relative(disclosure, c.now), is.Handler)
+				it.Message = fmt.Sprintf("%s (%s) is due for disclosure at %s, %s; its handler posts it", is.ID, is.List, stamp(disclosure), relative(disclosure, c.now))
 			default:
 				continue
 			}
@@ -350,7 +377,7 @@ func (c *computer) acceptances() {
 	validate.Check(c.st, c.now, &out)
 	bad := map[string]map[int]string{} // file -> line -> message
 	for _, f := range out.Sorted() {
-		if f.Rule != "member.acceptance" {
+		if f.Rule != rules.MemberAcceptance {
 			continue
 		}
 		if bad[f.File] == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/status"
@@ -133,9 +134,32 @@ func TestNoPrivateFields(t *testing.T) {
 	if len(private) == 0 {
 		t.Fatal("the example has no embargoed issue")
 	}
+	// Who handles an embargoed issue is private too; people are named only in
+	// items about people (keys, acceptances), never in items about issues.
+	var team []string
+	for _, isf := range st.Issues {
+		if isf.Issue.Status == "embargoed" {
+			team = append(append(team, isf.Issue.Handler), isf.Issue.ResponseTeam...)
+		}
+	}
 	for _, now := range []string{"2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z"} {
 		at, _ := time.Parse(time.RFC3339, now)
 		r := status.Compute(st, at, 30*24*time.Hour)
+		issueItems := 0
+		for _, it := range r.Items {
+			if it.Kind != status.DisclosureDue && it.Kind != status.EmbargoOverdue {
+				continue
+			}
+			issueItems++
+			for _, p := range team {
+				if strings.Contains(it.Message, p) {
+					t.Errorf("%s item at %s names %s of the issue's team: %s", it.Kind, now, p, it.Message)
+				}
+			}
+		}
+		if issueItems == 0 {
+			t.Errorf("no item about the embargoed issue at %s", now)
+		}
 		for _, f := range status.Formats {
 			out := string(render(t, r, f))
 			for _, p := range private {
@@ -281,5 +305,29 @@ func TestDue(t *testing.T) {
 	md := string(render(t, r, "markdown"))
 	if !strings.Contains(md, "| `dana-debian` @rui-rh-sec `ines-amazon` |") {
 		t.Errorf("markdown does not mention the people concerned:\n%s", md)
+	}
+}
+
+// TestItemsCarryRegisteredRules: every kind names a registered rule, and
+// every item carries its kind's rule.
+func TestItemsCarryRegisteredRules(t *testing.T) {
+	for _, k := range status.Kinds {
+		if !rules.Registered(k.Rule()) {
+			t.Errorf("kind %s: rule %q is not registered", k, k.Rule())
+		}
+	}
+	st := load(t, repoRoot(t))
+	n := 0
+	for _, now := range []string{"2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z", "2029-12-15T00:00:00Z"} {
+		at, _ := time.Parse(time.RFC3339, now)
+		for _, it := range status.Compute(st, at, status.DefaultWithin).Items {
+			n++
+			if it.Rule != it.Kind.Rule() {
+				t.Errorf("%s item %s carries rule %q", it.Kind, it.ID, it.Rule)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no items")
 	}
 }

@@ -2,11 +2,14 @@ package validate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/parallel"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -25,11 +28,11 @@ func (c *checker) issues() {
 		year, fileID, ok := state.IssuePathParts(f.Path)
 		switch {
 		case !ok:
-			c.errorf(f, "/id", "id.filename", "file name does not follow issues/<YYYY>/EMB-<YYYY>-<NNNN>.yaml; move it to issues/%s/%s.yaml", idYear(is.ID), is.ID)
+			c.errorf(f, "/id", rules.IDFilename, "file name does not follow issues/<YYYY>/EMB-<YYYY>-<NNNN>.yaml; move it to issues/%s/%s.yaml", idYear(is.ID), is.ID)
 		case is.ID != fileID:
-			c.errorf(f, "/id", "id.filename", "id %s does not match the file name %s.yaml; rename the file or fix the id", is.ID, fileID)
+			c.errorf(f, "/id", rules.IDFilename, "id %s does not match the file name %s.yaml; rename the file or fix the id", is.ID, fileID)
 		case idYear(is.ID) != year:
-			c.errorf(f, "/id", "id.filename", "id %s belongs in folder issues/%s/, not issues/%s/", is.ID, idYear(is.ID), year)
+			c.errorf(f, "/id", rules.IDFilename, "id %s belongs in folder issues/%s/, not issues/%s/", is.ID, idYear(is.ID), year)
 		}
 		if prev, dup := ids[is.ID]; dup {
 			c.errorf(f, "/id", "id.duplicate", "issue id %s is already used by %s; take the next free number", is.ID, prev)
@@ -71,15 +74,20 @@ func (c *checker) issueRefs(isf *state.IssueFile) {
 	is, f := isf.Issue, &isf.File
 	if c.st.Policy != nil {
 		if _, ok := c.st.Policy.Lists[is.List]; !ok {
-			c.errorf(f, "/list", "ref.unknown", "list %q is not defined in policy.yaml; use one of its lists", is.List)
+			c.errorf(f, "/list", rules.RefUnknown, "list is not defined in policy.yaml; use one of: %s", strings.Join(slices.Sorted(maps.Keys(c.st.Policy.Lists)), ", "))
 		}
 	}
+	// The messages name the field, never the value: handler, response team
+	// and approvers of an issue are private.
 	open := is.Status == records.StatusDraft || is.Status == records.StatusEmbargoed
 	person := func(ptr, what, id string) {
-		if open {
-			c.activePerson(f, ptr, what, id) // who handles an open issue must still be on the list
-		} else if _, ok := c.st.People[id]; !ok {
-			c.errorf(f, ptr, "ref.unknown", "%s %q is not a person listed in any members/*.yaml", what, id)
+		ref, ok := c.st.People[id]
+		switch {
+		case !ok:
+			c.errorf(f, ptr, rules.RefUnknown, "%s is not a person listed in any members/*.yaml; name a person id from members/", what)
+		case open && ref.Member.Member.Status != "active":
+			// Who handles an open issue must still be on the list.
+			c.errorf(f, ptr, rules.RefUnknown, "%s belongs to a member that is %s; name a person of an active member", what, ref.Member.Member.Status)
 		}
 	}
 	person("/handler", "handler", is.Handler)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/statement"
 )
@@ -23,38 +24,38 @@ func (c *checker) members() {
 		}
 		f := &mf.File
 		if want := strings.TrimSuffix(path.Base(f.Path), ".yaml"); m.ID != want {
-			c.errorf(f, "/id", "id.filename", "id %q does not match the file name; rename the file to members/%s.yaml or set id: %s", m.ID, m.ID, want)
+			c.errorf(f, "/id", rules.IDFilename, "id %q does not match the file name; rename the file to members/%s.yaml or set id: %s", m.ID, m.ID, want)
 		}
 		if prev, dup := memberIDs[m.ID]; dup {
-			c.errorf(f, "/id", "id.duplicate", "member id %q is already used by %s", m.ID, prev)
+			c.errorf(f, "/id", rules.IDDuplicate, "member id %q is already used by %s", m.ID, prev)
 		} else {
 			memberIDs[m.ID] = f.Path
 		}
 		if m.Kind != "individual" && m.Contact == "" {
-			c.addKey(f, "/kind", "member.contact", finding.Error, "%s member %q has no contact; add a non-personal role address such as security@...", m.Kind, m.ID)
+			c.addKey(f, "/kind", rules.MemberContact, finding.Error, "%s member %q has no contact; add a non-personal role address such as security@...", m.Kind, m.ID)
 		}
 		for i, l := range m.Lists {
 			if c.st.Policy != nil {
 				if _, ok := c.st.Policy.Lists[l]; !ok {
-					c.errorf(f, fmt.Sprintf("/lists/%d", i), "ref.unknown", "list %q is not defined in policy.yaml", l)
+					c.errorf(f, fmt.Sprintf("/lists/%d", i), rules.RefUnknown, "list %q is not defined in policy.yaml", l)
 				}
 			}
 		}
 		for i, p := range m.People {
 			ptr := fmt.Sprintf("/people/%d", i)
 			if prev, dup := personIDs[p.ID]; dup {
-				c.errorf(f, ptr+"/id", "id.duplicate", "person id %q is already used in %s; person ids are unique across the repository", p.ID, prev)
+				c.errorf(f, ptr+"/id", rules.IDDuplicate, "person id %q is already used in %s; person ids are unique across the repository", p.ID, prev)
 			} else {
 				personIDs[p.ID] = f.Path
 			}
 			seenKey := map[string]bool{}
 			for j, fpr := range p.Keys {
 				if seenKey[fpr] {
-					c.errorf(f, fmt.Sprintf("%s/keys/%d", ptr, j), "id.duplicate", "key %s is listed twice for %s", fpr, p.ID)
+					c.errorf(f, fmt.Sprintf("%s/keys/%d", ptr, j), rules.IDDuplicate, "key %s is listed twice for %s", fpr, p.ID)
 				}
 				seenKey[fpr] = true
 				if kf := c.st.Keys[fpr]; kf == nil {
-					c.errorf(f, fmt.Sprintf("%s/keys/%d", ptr, j), "key.file", "key file members/keys/%s.asc is missing; add the armored public key under that name", fpr)
+					c.errorf(f, fmt.Sprintf("%s/keys/%d", ptr, j), rules.KeyFile, "key file members/keys/%s.asc is missing; add the armored public key under that name", fpr)
 				}
 			}
 		}
@@ -75,25 +76,25 @@ func (c *checker) vouch(mf *state.MemberFile, sp statementPolicy) {
 	m, f := mf.Member, &mf.File
 	if m.Founding {
 		if m.Vouch != nil {
-			c.warnf(f, "/vouch", "member.vouch", "founding member %q carries a vouch; a founding member needs none, remove it or drop founding", m.ID)
+			c.warnf(f, "/vouch", rules.MemberVouch, "founding member %q carries a vouch; a founding member needs none, remove it or drop founding", m.ID)
 		}
 		return
 	}
 	if m.Vouch == nil {
-		c.addKey(f, "/id", "member.vouch", finding.Error, "member %q has no vouch; a person of another member must vouch for it (or set founding: true for a founding member)", m.ID)
+		c.addKey(f, "/id", rules.MemberVouch, finding.Error, "member %q has no vouch; a person of another member must vouch for it (or set founding: true for a founding member)", m.ID)
 		return
 	}
 	ref, ok := c.st.People[m.Vouch.By]
 	if !ok {
-		c.errorf(f, "/vouch/by", "member.vouch", "voucher %q is not a person listed in any members/*.yaml", m.Vouch.By)
+		c.errorf(f, "/vouch/by", rules.MemberVouch, "voucher %q is not a person listed in any members/*.yaml", m.Vouch.By)
 		return
 	}
 	if ref.Member.Member.ID == m.ID {
-		c.errorf(f, "/vouch/by", "member.vouch", "voucher %q belongs to %q itself; the vouch must come from a person of another member", m.Vouch.By, m.ID)
+		c.errorf(f, "/vouch/by", rules.MemberVouch, "voucher %q belongs to %q itself; the vouch must come from a person of another member", m.Vouch.By, m.ID)
 		return
 	}
 	if ref.Member.Member.Status != "active" {
-		c.errorf(f, "/vouch/by", "member.vouch", "voucher %q belongs to member %q, which is %s", m.Vouch.By, ref.Member.Member.ID, ref.Member.Member.Status)
+		c.errorf(f, "/vouch/by", rules.MemberVouch, "voucher %q belongs to member %q, which is %s", m.Vouch.By, ref.Member.Member.ID, ref.Member.Member.Status)
 		return
 	}
 	sign := fmt.Sprintf("have %s sign the output of `embargo statement vouch --member %s --voucher %s` and paste it under vouch.signature", m.Vouch.By, m.ID, m.Vouch.By)
@@ -126,7 +127,7 @@ func (c *checker) acceptance(mf *state.MemberFile, i int, sp statementPolicy) {
 	p := m.People[i]
 	ptr := fmt.Sprintf("/people/%d", i)
 	if p.Acceptance == "" {
-		c.addKey(f, ptr+"/id", "member.acceptance", finding.Error, "person %q has no signed acceptance of the list policy; sign the output of `embargo statement acceptance --person %s` with key %s and paste it under acceptance", p.ID, p.ID, first(p.Keys))
+		c.addKey(f, ptr+"/id", rules.MemberAcceptance, finding.Error, "person %q has no signed acceptance of the list policy; sign the output of `embargo statement acceptance --person %s` with key %s and paste it under acceptance", p.ID, p.ID, first(p.Keys))
 		return
 	}
 	if c.st.Policy == nil || len(p.Keys) == 0 || sp.group == "" {
@@ -134,7 +135,7 @@ func (c *checker) acceptance(mf *state.MemberFile, i int, sp statementPolicy) {
 	}
 	kf := c.st.Keys[p.Keys[0]]
 	if kf == nil || kf.Key == nil {
-		c.errorf(f, ptr+"/acceptance", "member.acceptance", "acceptance of %q cannot be checked: key %s has no usable key file", p.ID, p.Keys[0])
+		c.errorf(f, ptr+"/acceptance", rules.MemberAcceptance, "acceptance of %q cannot be checked: key %s has no usable key file", p.ID, p.Keys[0])
 		return
 	}
 	sign := fmt.Sprintf("sign the output of `embargo statement acceptance --person %s` (policy version %s) with key %s and paste it under acceptance", p.ID, c.st.Policy.Version, p.Keys[0])

@@ -6,6 +6,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/access"
 	"github.com/embargo-tool/embargo/tools/internal/records"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 )
 
 // principalScope says which paths a principal can apply to; a principal used
@@ -33,31 +34,31 @@ func (c *checker) policy() {
 				continue
 			}
 			if _, err := records.ParseDuration(v); err != nil {
-				c.errorf(f, base+"/"+field, "schema", "%s: %v", field, err)
+				c.errorf(f, base+"/"+field, rules.Schema, "%s: %v", field, err)
 			}
 		}
 		maxD, _ := records.ParseDuration(l.MaxEmbargo)
 		prefD, _ := records.ParseDuration(l.PreferredEmbargo)
 		minD, _ := records.ParseDuration(l.MinEmbargo)
 		if l.MaxEmbargo != "" && l.PreferredEmbargo != "" && prefD > maxD {
-			c.errorf(f, base+"/preferred_embargo", "embargo.preferred", "preferred_embargo %s is longer than max_embargo %s; make it at most the maximum", l.PreferredEmbargo, l.MaxEmbargo)
+			c.errorf(f, base+"/preferred_embargo", rules.EmbargoPreferred, "preferred_embargo %s is longer than max_embargo %s; make it at most the maximum", l.PreferredEmbargo, l.MaxEmbargo)
 		}
 		if l.PreferredEmbargo != "" && l.MinEmbargo != "" && minD > prefD {
-			c.errorf(f, base+"/min_embargo", "embargo.min", "min_embargo %s is longer than preferred_embargo %s", l.MinEmbargo, l.PreferredEmbargo)
+			c.errorf(f, base+"/min_embargo", rules.EmbargoMin, "min_embargo %s is longer than preferred_embargo %s", l.MinEmbargo, l.PreferredEmbargo)
 		}
 	}
 	for i, r := range p.Access {
 		ptr := fmt.Sprintf("/access/%d", i)
 		for j, pat := range r.Paths {
 			if err := access.CheckPattern(pat); err != nil {
-				c.errorf(f, fmt.Sprintf("%s/paths/%d", ptr, j), "access.rule", "path pattern %q never matches: %v", pat, err)
+				c.errorf(f, fmt.Sprintf("%s/paths/%d", ptr, j), rules.AccessRule, "path pattern %q never matches: %v", pat, err)
 			}
 		}
 		for j, who := range r.Allow {
 			wptr := fmt.Sprintf("%s/allow/%d", ptr, j)
 			if id, ok := strings.CutPrefix(who, "person:"); ok {
 				if _, known := c.st.People[id]; !known {
-					c.errorf(f, wptr, "ref.unknown", "access rule names person %q, who is not listed in any members/*.yaml", id)
+					c.errorf(f, wptr, rules.RefUnknown, "access rule names person %q, who is not listed in any members/*.yaml", id)
 				}
 				continue
 			}
@@ -67,7 +68,7 @@ func (c *checker) policy() {
 			}
 			for _, pat := range r.Paths {
 				if !access.Covers(scope, pat) {
-					c.errorf(f, wptr, "access.rule", "%s grants nothing on %q: it applies only to paths like %s; move %q to a rule of its own", who, pat, scope, who)
+					c.errorf(f, wptr, rules.AccessRule, "%s grants nothing on %q: it applies only to paths like %s; move %q to a rule of its own", who, pat, scope, who)
 				}
 			}
 		}

@@ -1,5 +1,6 @@
-// Package validate runs the record rules (docs/sources.md, docs/formats.md) over a
-// loaded repository state. Rules report findings; they never fail. The clock is a parameter: no rule reads
+// Package validate runs the record rules (the registry in tools/internal/rules;
+// docs/sources.md, docs/formats.md) over a loaded repository state. Rules report
+// findings; they never fail. The clock is a parameter: no rule reads
 // the wall clock, so `--now` fixes every time-dependent result.
 package validate
 
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -29,7 +31,7 @@ type checker struct {
 }
 
 // add reports a finding at the value of the JSON pointer ptr in f.
-func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+func (c *checker) add(f *state.File, ptr string, rule rules.ID, sev finding.Severity, format string, args ...any) {
 	if c.heldBack(f, ptr, rule) {
 		return
 	}
@@ -41,7 +43,7 @@ func (c *checker) add(f *state.File, ptr, rule string, sev finding.Severity, for
 }
 
 // addKey reports at the key of ptr (for fields that are there but wrong as a whole).
-func (c *checker) addKey(f *state.File, ptr, rule string, sev finding.Severity, format string, args ...any) {
+func (c *checker) addKey(f *state.File, ptr string, rule rules.ID, sev finding.Severity, format string, args ...any) {
 	if c.heldBack(f, ptr, rule) {
 		return
 	}
@@ -52,10 +54,10 @@ func (c *checker) addKey(f *state.File, ptr, rule string, sev finding.Severity, 
 	c.out.Add(finding.Finding{Rule: rule, Severity: sev, File: f.Path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
-func (c *checker) errorf(f *state.File, ptr, rule, format string, args ...any) {
+func (c *checker) errorf(f *state.File, ptr string, rule rules.ID, format string, args ...any) {
 	c.add(f, ptr, rule, finding.Error, format, args...)
 }
 
-func (c *checker) warnf(f *state.File, ptr, rule, format string, args ...any) {
+func (c *checker) warnf(f *state.File, ptr string, rule rules.ID, format string, args ...any) {
 	c.add(f, ptr, rule, finding.Warning, format, args...)
 }

@@ -35,39 +35,61 @@ type Doc struct {
 type SyntaxError struct {
 	Line, Column int
 	Msg          string
+	// Plain is Msg without the text it copies from the file (a key, an
+	// anchor or tag name, the parser's quote of the input); empty when Msg
+	// copies nothing.
+	Plain string
 }
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+// Redacted is the message without any text of the file: what a finding about
+// a private record may say (its position still points at the place).
+func (e *SyntaxError) Redacted() string {
+	if e.Plain != "" {
+		return e.Plain
+	}
+	return e.Msg
+}
+
+func syntaxErr(line, col int, msg string) *SyntaxError {
+	return &SyntaxError{Line: line, Column: col, Msg: msg}
+}
+
+var (
+	yamlLine   = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+	anchorName = regexp.MustCompile(`anchor '[^']*'`)
+)
 
 // Parse reads data as one YAML document. Every refusal is a *SyntaxError.
 func Parse(file string, data []byte) (doc *Doc, err error) {
 	if len(data) > MaxFileSize {
-		return nil, &SyntaxError{1, 1, fmt.Sprintf("file is %d bytes, more than the limit of %d; split it or remove what does not belong", len(data), MaxFileSize)}
+		return nil, syntaxErr(1, 1, fmt.Sprintf("file is %d bytes, more than the limit of %d; split it or remove what does not belong", len(data), MaxFileSize))
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := position(data, i)
-		return nil, &SyntaxError{line, col, "file contains a NUL byte: binary data is not a YAML record"}
+		return nil, syntaxErr(line, col, "file contains a NUL byte: binary data is not a YAML record")
 	}
 	if !utf8.Valid(data) {
 		line, col := position(data, firstInvalidUTF8(data))
-		return nil, &SyntaxError{line, col, "file is not valid UTF-8; save it as UTF-8"}
+		return nil, syntaxErr(line, col, "file is not valid UTF-8; save it as UTF-8")
 	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
-		return nil, &SyntaxError{1, 1, "file starts with a byte order mark; save it as UTF-8 without BOM"}
+		return nil, syntaxErr(1, 1, "file starts with a byte order mark; save it as UTF-8 without BOM")
 	}
 	defer func() {
 		// yaml.v3 has panicked on hostile input before; fail closed with a clear error.
 		if r := recover(); r != nil {
-			doc, err = nil, &SyntaxError{1, 1, fmt.Sprintf("YAML parser failed: %v", r)}
+			se := syntaxErr(1, 1, fmt.Sprintf("YAML parser failed: %v", r))
+			se.Plain = "YAML parser failed on this file"
+			doc, err = nil, se
 		}
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &SyntaxError{1, 1, "file is empty; it must hold one YAML mapping"}
+			return nil, syntaxErr(1, 1, "file is empty; it must hold one YAML mapping")
 		}
 		return nil, parserError(err)
 	}
@@ -77,7 +99,7 @@ func Parse(file string, data []byte) (doc *Doc, err error) {
 		if line == 0 {
 			line = 1
 		}
-		return nil, &SyntaxError{line, 1, "more than one YAML document; keep one record per file and remove the '---' separator"}
+		return nil, syntaxErr(line, 1, "more than one YAML document; keep one record per file and remove the '---' separator")
 	}
 	top := &root
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
@@ -102,7 +124,12 @@ func parserError(err error) error {
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	return &SyntaxError{line, 1, msg}
+	se := syntaxErr(line, 1, msg)
+	if anchorName.MatchString(msg) {
+		// The parser quotes an anchor's name: say where, not what.
+		se.Plain = anchorName.ReplaceAllString(msg, "anchor")
+	}
+	return se
 }
 
 // checkNode walks the tree once and refuses anchors, aliases, custom tags,
@@ -110,29 +137,35 @@ func parserError(err error) error {
 func checkNode(n *yaml.Node, depth int, count *int) error {
 	*count++
 	if *count > MaxNodes {
-		return &SyntaxError{n.Line, n.Column, fmt.Sprintf("more than %d YAML nodes; a record is never this large", MaxNodes)}
+		return syntaxErr(n.Line, n.Column, fmt.Sprintf("more than %d YAML nodes; a record is never this large", MaxNodes))
 	}
 	if depth > MaxDepth {
-		return &SyntaxError{n.Line, n.Column, fmt.Sprintf("nesting deeper than %d levels", MaxDepth)}
+		return syntaxErr(n.Line, n.Column, fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
 	}
 	if n.Kind == yaml.AliasNode {
-		return &SyntaxError{n.Line, n.Column, "aliases (*name) are not allowed; write the value out"}
+		return syntaxErr(n.Line, n.Column, "aliases (*name) are not allowed; write the value out")
 	}
 	if n.Anchor != "" {
-		return &SyntaxError{n.Line, n.Column, "anchors (&" + n.Anchor + ") are not allowed; write the value out"}
+		se := syntaxErr(n.Line, n.Column, "anchors (&"+n.Anchor+") are not allowed; write the value out")
+		se.Plain = "anchors (&name) are not allowed; write the value out"
+		return se
 	}
 	if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 && !standardTag(n.Tag) {
-		return &SyntaxError{n.Line, n.Column, "custom tag " + n.Tag + " is not allowed"}
+		se := syntaxErr(n.Line, n.Column, "custom tag "+n.Tag+" is not allowed")
+		se.Plain = "custom tags (!name) are not allowed"
+		return se
 	}
 	if n.Kind == yaml.MappingNode {
 		seen := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Kind != yaml.ScalarNode {
-				return &SyntaxError{k.Line, k.Column, "mapping keys must be plain strings"}
+				return syntaxErr(k.Line, k.Column, "mapping keys must be plain strings")
 			}
 			if prev, dup := seen[k.Value]; dup {
-				return &SyntaxError{k.Line, k.Column, fmt.Sprintf("duplicate key %q (first at line %d); keep one", k.Value, prev)}
+				se := syntaxErr(k.Line, k.Column, fmt.Sprintf("duplicate key %q (first at line %d); keep one", k.Value, prev))
+				se.Plain = fmt.Sprintf("duplicate key (first at line %d); keep one", prev)
+				return se
 			}
 			seen[k.Value] = k.Line
 		}
