@@ -214,6 +214,9 @@ type ListPolicy struct {
 type AccessRule struct {
 	Paths []string `yaml:"paths"`
 	Allow []string `yaml:"allow"`
+	// Threshold is how many distinct allowed people must sign for the final
+	// content of the paths (0 or 1: the signer of the change alone).
+	Threshold int `yaml:"threshold"`
 }
 
 // Publication configures the public timeline.

@@ -45,6 +45,7 @@ const (
 	SigMerge          ID = "sig.merge"
 	SigNoncanonical   ID = "sig.noncanonical"
 	SigRange          ID = "sig.range"
+	SigThreshold      ID = "sig.threshold"
 	CodeownersStale   ID = "codeowners.stale"
 )
 

@@ -49,6 +49,7 @@ var All = []Rule{
 	{"sig.unauthorized", finding.Error, "the signer may not change this path under the base's access rules", "docs/signatures.md#where-trust-comes-from"},
 	{"sig.merge", finding.Error, "a merge that is not a clean merge of verified parents, or an octopus merge", "docs/signatures.md#merges"},
 	{"sig.noncanonical", finding.Error, "a commit object with duplicate or unknown headers, or that does not hash to its id", "docs/signatures.md#what-is-checked; docs/threat-model.md#test-matrix (rows 10, 26)"},
+	{"sig.threshold", finding.Error, "an access rule with threshold: N whose paths a range changes without N distinct allowed people signing for their final content", "docs/signatures.md#two-person-rule-threshold-approvals; docs/threat-model.md#test-matrix (row 33)"},
 	{"sig.range", finding.Error, "an empty range, unrelated histories, a missing base, or a rewritten main", "docs/signatures.md#pushes-to-the-main-branch; docs/threat-model.md#properties"},
 	{"clock.untouched", finding.Warning, "clock-only findings (overdue, late posting or exploit, key expiry) on records the change does not touch, in one line; status and the daily reminder enforce them", "docs/guides/ci-admin.md"},
 	{"codeowners.stale", finding.Warning, ".github/CODEOWNERS differs from what `embargo codeowners` generates from policy.yaml access and the coordinators", "docs/guides/ci-admin.md"},

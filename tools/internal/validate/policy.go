@@ -7,6 +7,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/access"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
+	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
 // principalScope says which paths a principal can apply to; a principal used
@@ -54,6 +55,9 @@ func (c *checker) policy() {
 				c.errorf(f, fmt.Sprintf("%s/paths/%d", ptr, j), rules.AccessRule, "path pattern %q never matches: %v", pat, err)
 			}
 		}
+		if n, max := r.Threshold, approversAtMost(c.st, r); max >= 0 && n > max {
+			c.errorf(f, ptr+"/threshold", rules.AccessRule, "threshold %d can never be met: at most %d people can ever approve under this rule (%s); lower it, or allow more people", n, max, strings.Join(r.Allow, ", "))
+		}
 		for j, who := range r.Allow {
 			wptr := fmt.Sprintf("%s/allow/%d", ptr, j)
 			if id, ok := strings.CutPrefix(who, "person:"); ok {
@@ -73,4 +77,27 @@ func (c *checker) policy() {
 			}
 		}
 	}
+}
+
+// approversAtMost is how many distinct people could ever approve under rule r
+// at this state, or -1 when a principal that depends on the path (own-member,
+// key-owner, issue-team) makes the number open.
+func approversAtMost(st *state.State, r records.AccessRule) int {
+	people := map[string]bool{}
+	for _, who := range r.Allow {
+		switch {
+		case who == "coordinators":
+			if st.Coordinators == nil {
+				return -1 // roles/coordinators.yaml is broken: its own finding says so
+			}
+			for _, id := range st.Coordinators.Coordinators {
+				people[id] = true
+			}
+		case strings.HasPrefix(who, "person:"):
+			people[strings.TrimPrefix(who, "person:")] = true
+		default:
+			return -1
+		}
+	}
+	return len(people)
 }

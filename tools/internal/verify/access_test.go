@@ -55,7 +55,8 @@ func TestRow04GrantRole(t *testing.T) {
 		{"member edits ambassadors", greta, func(f *fixture) map[string]string {
 			return map[string]string{"roles/ambassadors.yaml": f.appendTo("roles/ambassadors.yaml", "# greta\n")}
 		}, unauthorized("roles/ambassadors.yaml")},
-		{"coordinator grants the role (control)", mara, addDana, nil},
+		{"coordinator grants the role alone (authorized; the two-person rule asks for a second coordinator)", mara, addDana,
+			[]want{{rule: "sig.threshold", text: "signed for it: mara-openwall; may still approve: tomas-openwall"}}},
 	})
 	t.Run("role granted earlier in the same pull request", func(t *testing.T) {
 		f.t = t
@@ -63,7 +64,9 @@ func TestRow04GrantRole(t *testing.T) {
 		grant := f.commitAs(mara(t), addDana(f), "make dana a coordinator")
 		use := f.commitAs(dana(t), map[string]string{"policy.yaml": f.appendTo("policy.yaml", "# dana\n")}, "use it")
 		expect(t, f.verifyRange(f.root, use), want{rule: "sig.unauthorized", commit: use, path: "policy.yaml"})
-		expect(t, f.verifyRange(grant, use)) // control: after the grant is merged
+		// After the grant is merged dana may change policy.yaml, and the
+		// two-person rule asks for a second coordinator.
+		expect(t, f.verifyRange(grant, use), want{rule: "sig.threshold", commit: use, text: "signed for it: dana-debian;"})
 	})
 	t.Run("self-granted role used in the same pull request", func(t *testing.T) {
 		f.t = t
@@ -182,9 +185,13 @@ func TestRow18ToolsAndCI(t *testing.T) {
 			}
 			return map[string]string{p: "package x\n"}
 		}
+		var alone []want // policy.yaml is under the two-person rule
+		if p == "policy.yaml" {
+			alone = []want{{rule: "sig.threshold", text: "signed for it: mara-openwall;"}}
+		}
 		cases = append(cases,
 			accessCase{p + " by a member", dana, files, unauthorized(p)},
-			accessCase{p + " by a coordinator (control)", mara, files, nil})
+			accessCase{p + " by a coordinator (control)", mara, files, alone})
 	}
 	runAccessCases(t, f, f.root, cases)
 
@@ -197,7 +204,8 @@ func TestRow18ToolsAndCI(t *testing.T) {
 			`  - paths: ["members/*.yaml"]`+"\n    allow: [coordinators, own-member]",
 			`  - paths: ["members/*.yaml"]`+"\n    allow: [coordinators, own-member, \"person:greta-suse\"]")}, "open members")
 		use := f.commitAs(greta(t), map[string]string{"members/debian.yaml": f.appendTo("members/debian.yaml", "# greta\n")}, "use it")
-		expect(t, f.verifyRange(f.root, use), want{rule: "sig.unauthorized", commit: use, path: "members/debian.yaml"})
+		expect(t, f.verifyRange(f.root, use), want{rule: "sig.unauthorized", commit: use, path: "members/debian.yaml"},
+			want{rule: "sig.threshold", commit: open, text: "signed for it: mara-openwall;"})
 		expect(t, f.verifyRange(open, use)) // control: the rule works once it is in the base
 	})
 	t.Run("working tree is ignored", func(t *testing.T) {

@@ -195,6 +195,7 @@ func TestRow17MergerKey(t *testing.T) {
 		f.checkout(name)
 		pa := f.commitAs(dana(t), f.issueEdit("pr"), "pr")
 		h := f.merge(merger, []plumbing.Hash{name, pa}, nil, "Merge")
-		expect(t, f.verifyRange(start, h), want{rule: "sig.unknown-key", commit: h})
+		expect(t, f.verifyRange(start, h), want{rule: "sig.unknown-key", commit: h},
+			want{rule: "sig.threshold", commit: name, text: "signed for it: mara-openwall;"})
 	})
 }

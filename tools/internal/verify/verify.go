@@ -114,6 +114,9 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 		for _, c := range commits {
 			out = append(out, v.judge(c, trust, pool.result(c))...)
 		}
+		if tip, ok := v.parsed[head]; ok {
+			out = append(out, v.thresholds(trust, base, commits, tip)...)
+		}
 		finding.Sort(out)
 		return out, nil
 	}
@@ -147,6 +150,10 @@ func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]findi
 			good = good && len(fs) == 0
 			out = append(out, fs...)
 		}
+		// The landing's tip is its last commit: every other one is its ancestor.
+		fs := v.thresholds(t, g.before, g.commits, g.commits[len(g.commits)-1])
+		good = good && len(fs) == 0
+		out = append(out, fs...)
 	}
 	finding.Sort(out)
 	return out, nil
@@ -172,7 +179,8 @@ type landing struct {
 //
 // So a key added by one merged pull request may sign the next, while a key
 // added and used inside one pull request or one push stays refused. It
-// returns nil when first parents from head do not lead to base.
+// returns nil when first parents from head do not lead to base (with a zero
+// base, to the root commit: a full audit).
 func landings(base, head plumbing.Hash, commits []*gitobj.Commit) []landing {
 	byHash := make(map[plumbing.Hash]*gitobj.Commit, len(commits))
 	for _, c := range commits {
@@ -181,10 +189,16 @@ func landings(base, head plumbing.Hash, commits []*gitobj.Commit) []landing {
 	var mainline []*gitobj.Commit
 	for h := head; h != base; {
 		c, ok := byHash[h]
-		if !ok || len(c.Parents) == 0 {
+		if !ok {
 			return nil
 		}
 		mainline = append(mainline, c)
+		if len(c.Parents) == 0 {
+			if base.IsZero() {
+				break // a full audit: the mainline ends at the root
+			}
+			return nil
+		}
 		h = c.Parents[0]
 	}
 	slices.Reverse(mainline)
@@ -195,12 +209,16 @@ func landings(base, head plumbing.Hash, commits []*gitobj.Commit) []landing {
 		if i > 0 {
 			before = mainline[i-1].Hash
 		}
-		if i == 0 || len(m.Parents) > 1 || len(mainline[i-1].Parents) > 1 {
+		// The root of a full audit lands alone: it founds the repository.
+		if i == 0 || i == 1 && base.IsZero() || len(m.Parents) > 1 || len(mainline[i-1].Parents) > 1 {
 			out = append(out, landing{before: before})
 		}
 		g := len(out) - 1
 		group[m.Hash] = g
-		stack := slices.Clone(m.Parents[1:])
+		var stack []plumbing.Hash
+		if len(m.Parents) > 1 {
+			stack = slices.Clone(m.Parents[1:])
+		}
 		for len(stack) > 0 {
 			h := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -268,6 +286,18 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	for i, c := range commits {
 		out = append(out, v.judge(c, trusts[i], pool.result(c))...)
 	}
+	// Threshold rules count approvals per landing of the mainline, each by
+	// the state before it; the root's landing founds the repository.
+	for _, g := range landings(plumbing.ZeroHash, head, commits) {
+		if g.before.IsZero() {
+			continue
+		}
+		t, err := v.trustOf(g.before, cache)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v.thresholds(t, g.before, g.commits, g.commits[len(g.commits)-1])...)
+	}
 	finding.Sort(out)
 	return out, nil
 }
@@ -278,12 +308,13 @@ type verifier struct {
 	parsed   map[plumbing.Hash]*gitobj.Commit // the commits being judged
 	diffs    map[plumbing.Hash]diffResult
 	now      time.Time
-	ok       map[plumbing.Hash]bool // commits judged without an error finding
+	ok       map[plumbing.Hash]bool   // commits judged without an error finding
+	signers  map[plumbing.Hash]string // person who signed each commit judged so (none for merge keys)
 	verified func(plumbing.Hash) bool
 }
 
 func newVerifier(repo *git.Repository, now time.Time) *verifier {
-	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, trees: gittree.New(repo.Storer), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
+	return &verifier{repo: repo, now: now, ok: map[plumbing.Hash]bool{}, signers: map[plumbing.Hash]string{}, trees: gittree.New(repo.Storer), parsed: map[plumbing.Hash]*gitobj.Commit{}, diffs: map[plumbing.Hash]diffResult{}}
 }
 
 // readChanges reads what each commit changes (go-git, this goroutine) that
@@ -342,6 +373,9 @@ func (v *verifier) judge(c *gitobj.Commit, t *Trust, sr sigResult) []finding.Fin
 	}
 	if len(j.out) == 0 {
 		v.ok[c.Hash] = true
+		if signer != "" && signer != anchorPerson {
+			v.signers[c.Hash] = signer
+		}
 	}
 	return j.out
 }
