@@ -31,6 +31,7 @@ Usage:
     embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github|sarif|gitlab]
     embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
+    embargo approve   [--repo DIR] [--base REV] [--dry-run]
     embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
     embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]

@@ -175,7 +175,7 @@ func TestDemo(t *testing.T) {
 	// The demo repository is a real git repository: git itself reads it.
 	if git, err := exec.LookPath("git"); err == nil {
 		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
-		if err != nil || strings.Count(string(out), "\n") != 8 {
+		if err != nil || strings.Count(string(out), "\n") != 10 {
 			t.Errorf("git log: %v\n%s", err, out)
 		}
 		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {

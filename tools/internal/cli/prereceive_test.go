@@ -234,6 +234,9 @@ func TestPreReceive(t *testing.T) {
 			e := c.write(c.mustTree(main), []plumbing.Hash{main}, dana, "empty")
 			return c.write(c.duplicateEntryTree(main, "policy.yaml"), []plumbing.Hash{e, main}, dana, "Merge")
 		}},
+		{"one coordinator alone changes roles/ (two-person rule)", "%s:refs/heads/main", "sig.threshold", func() plumbing.Hash {
+			return c.commit(main, mara, map[string]string{"roles/coordinators.yaml": "coordinators: [mara-openwall, tomas-openwall, dana-debian]\n"}, "dana too")
+		}},
 		{"a branch of a member judged as a pull request", "%s:refs/heads/pr/greta", "sig.unauthorized", func() plumbing.Hash {
 			return c.commit(main, greta, map[string]string{"policy.yaml": string(c.files(main)["policy.yaml"]) + "# greta\n"}, "policy")
 		}},
@@ -275,6 +278,15 @@ func TestPreReceive(t *testing.T) {
 			t.Fatalf("push refused:\n%s", out)
 		}
 		main = m2
+	})
+	t.Run("accepted: a roles change approved by a second coordinator", func(t *testing.T) {
+		c.t = t
+		change := c.commit(main, mara, map[string]string{"roles/coordinators.yaml": "coordinators: [mara-openwall, tomas-openwall, dana-debian]\n"}, "dana too")
+		approval := c.write(c.mustTree(change), []plumbing.Hash{change}, c.signer("59E836661B35D313BF2EA12F4813675A72C482A5"), "Approve roles change")
+		if out, ok := c.push(approval.String() + ":refs/heads/main"); !ok {
+			t.Fatalf("push refused:\n%s", out)
+		}
+		main = approval
 	})
 	t.Run("accepted: a member's branch with a change the member may make", func(t *testing.T) {
 		c.t = t

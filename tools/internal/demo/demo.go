@@ -23,6 +23,7 @@ import (
 // The people who act in the demo, by their example test keys.
 const (
 	coordinatorKey = "E3FF104586BC655B5C275DD20BAA8B33A8912437" // mara-openwall
+	secondCoordKey = "59E836661B35D313BF2EA12F4813675A72C482A5" // tomas-openwall
 	handlerKey     = "F34780682F10345BC720C9114288E35D0F0140B0" // dana-debian
 	outsiderKey    = "34B7BBC4B6B1CD29CDC7FAD29CD0BC2C5BB0E317" // greta-suse
 	embargoedIssue = "issues/2026/EMB-2026-0004.yaml"
@@ -57,7 +58,7 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 	keys := map[string]*pgp.Signer{}
-	for _, fpr := range []string{coordinatorKey, handlerKey, outsiderKey} {
+	for _, fpr := range []string{coordinatorKey, secondCoordKey, handlerKey, outsiderKey} {
 		data, err := os.ReadFile(filepath.Join(exampleDir, "examples", "testkeys", fpr+".key"))
 		if err != nil {
 			return nil, fmt.Errorf("read test key: %w", err)
@@ -132,7 +133,25 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead, LandedBranch: landed} {
+	// The two-person rule: one coordinator changes roles/ alone (refused); the
+	// other coordinator signs an empty approval commit on top (accepted).
+	roles, err := edit(files, "roles/coordinators.yaml", "coordinators: [", "coordinators: [dana-debian, ")
+	if err != nil {
+		return nil, err
+	}
+	alone, err := commit(roles, root, coordinatorKey, "Mara Lindqvist", "mara@openwall.example.org",
+		"Make dana-debian a coordinator\n", at(4))
+	if err != nil {
+		return nil, err
+	}
+	approved, err := commit(roles, alone, secondCoordKey, "Tomas Okafor", "tomas@openwall.example.org",
+		"Approve roles/coordinators.yaml: dana-debian as coordinator\n", at(3))
+	if err != nil {
+		return nil, err
+	}
+
+	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead, LandedBranch: landed,
+		"pr/new-coordinator": alone, "pr/new-coordinator-approved": approved} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			return nil, err
 		}
@@ -150,6 +169,8 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead, Now: now},
 		{Branch: "pr/disclosed-informed", Title: "a week later EMB-2026-0004 is overdue; greta-suse records who she told of the disclosed EMB-2026-0003 (allowed: the late record is not this change's)", Base: root, Head: otherHead, Now: later, Accept: true},
 		{Branch: "pr/update-informed", Title: "the same week later, a change to the overdue EMB-2026-0004 itself (refused until it is disclosed or extended)", Base: root, Head: goodHead, Now: later},
+		{Branch: "pr/new-coordinator", Title: "mara-openwall alone makes dana-debian a coordinator (refused: roles/ needs two coordinators)", Base: root, Head: alone, Now: now},
+		{Branch: "pr/new-coordinator-approved", Title: "the same, with tomas-openwall's signed approval commit on top (accepted)", Base: root, Head: approved, Now: now, Accept: true},
 	}}, nil
 }
 

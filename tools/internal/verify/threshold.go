@@ -38,15 +38,56 @@ func (v *verifier) thresholds(t *Trust, before plumbing.Hash, group []*gitobj.Co
 		if rule.Threshold < 2 {
 			continue
 		}
-		if f, ok := v.threshold(t, i, rule, before, group, tip); !ok {
+		a, applies := v.threshold(t, i, rule, before, group, tip)
+		if !applies {
+			continue
+		}
+		v.approvals = append(v.approvals, a)
+		if f, ok := a.finding(); !ok {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// threshold judges one rule; ok is false with the finding that says what is missing.
-func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, before plumbing.Hash, group []*gitobj.Commit, tip *gitobj.Commit) (finding.Finding, bool) {
+// Approval is how a range stands against one access rule with a threshold
+// whose paths it changes.
+type Approval struct {
+	Rule       int      // the rule's index in policy.yaml access
+	Paths      []string // the rule's path patterns
+	Threshold  int
+	Signed     []string      // the people who signed for the final content
+	MayApprove []string      // the people who still could
+	Commit     plumbing.Hash // the last commit that changes the paths
+	Unreadable string        // why the content cannot be read, or ""
+}
+
+// Met reports whether enough people signed.
+func (a Approval) Met() bool { return a.Unreadable == "" && len(a.Signed) >= a.Threshold }
+
+// finding is the sig.threshold finding of an approval not met; ok when met.
+func (a Approval) finding() (finding.Finding, bool) {
+	if a.Met() {
+		return finding.Finding{}, true
+	}
+	f := finding.Finding{Rule: "sig.threshold", Severity: finding.Error, Commit: a.Commit.String()}
+	if a.Unreadable != "" {
+		f.Message = fmt.Sprintf("the content of %s cannot be read (%s), so its approvals cannot be counted", strings.Join(a.Paths, ", "), a.Unreadable)
+		return f, false
+	}
+	f.Message = fmt.Sprintf("%s (access rule %d) need %d people allowed by the rule to sign for their final content; signed for it: %s",
+		strings.Join(a.Paths, ", "), a.Rule+1, a.Threshold, listOrNone(a.Signed))
+	if len(a.MayApprove) > 0 {
+		f.Message += "; may still approve: " + strings.Join(a.MayApprove, ", ")
+	}
+	f.Message += `; another of them approves with a signed commit on top that changes none of these paths (git commit -S --allow-empty -m "Approve ...", or embargo approve), or a clean merge`
+	return f, false
+}
+
+// threshold counts the approvals of one rule; applies is false when the
+// group does not change its paths (or a change of them is refused already).
+func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, before plumbing.Hash, group []*gitobj.Commit, tip *gitobj.Commit) (a Approval, applies bool) {
+	a = Approval{Rule: index, Paths: rule.Paths, Threshold: rule.Threshold, Commit: tip.Hash}
 	// The content at each state, read once: consecutive commits share it.
 	contents := map[plumbing.Hash]string{}
 	content := func(root plumbing.Hash) (string, error) {
@@ -70,30 +111,31 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 		}
 		chs, readable := v.ruleChanges(rule, c)
 		if !readable {
-			return finding.Finding{}, true
+			return a, false
 		}
 		if len(chs) > 0 {
 			if !v.ok[c.Hash] {
-				return finding.Finding{}, true
+				return a, false
 			}
 			changers = append(changers, c)
 			changed = chs
 		}
 	}
 	if len(changers) == 0 {
-		return finding.Finding{}, true
+		return a, false
 	}
+	a.Commit = changers[len(changers)-1].Hash
 	final, err := content(tip.Tree)
 	if err != nil {
-		return v.thresholdFinding(tip, fmt.Sprintf("the content of %s cannot be read (%v), so its approvals cannot be counted", strings.Join(rule.Paths, ", "), err)), false
+		a.Unreadable = err.Error()
+		return a, true
 	}
 	if beforeContent, err := content(v.rootOf(before)); err == nil && beforeContent == final {
-		return finding.Finding{}, true // changed and changed back: nothing to approve
+		return a, false // changed and changed back: nothing to approve
 	}
-	var signed []string
 	for _, c := range group {
 		person := v.signers[c.Hash]
-		if person == "" || slices.Contains(signed, person) {
+		if person == "" || slices.Contains(a.Signed, person) {
 			continue
 		}
 		if got, err := content(c.Tree); err != nil || got != final {
@@ -102,23 +144,10 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 		if !v.ruleAllows(t, rule, person, changed, tip.Tree) {
 			continue
 		}
-		signed = append(signed, person)
+		a.Signed = append(a.Signed, person)
 	}
-	if len(signed) >= rule.Threshold {
-		return finding.Finding{}, true
-	}
-	last := changers[len(changers)-1]
-	msg := fmt.Sprintf("%s (access rule %d) need %d people allowed by the rule to sign for their final content; signed for it: %s",
-		strings.Join(rule.Paths, ", "), index+1, rule.Threshold, listOrNone(signed))
-	if may := v.mayApprove(t, rule, signed, changed, tip.Tree); len(may) > 0 {
-		msg += "; may still approve: " + strings.Join(may, ", ")
-	}
-	msg += `; another of them approves with a signed commit on top that changes none of these paths (git commit -S --allow-empty -m "Approve ...", or embargo approve), or a clean merge`
-	return v.thresholdFinding(last, msg), false
-}
-
-func (v *verifier) thresholdFinding(c *gitobj.Commit, msg string) finding.Finding {
-	return finding.Finding{Rule: "sig.threshold", Severity: finding.Error, Commit: c.Hash.String(), Message: msg}
+	a.MayApprove = v.mayApprove(t, rule, a.Signed, changed, tip.Tree)
+	return a, true
 }
 
 func listOrNone(people []string) string {

@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -129,4 +130,30 @@ func TestRow33Threshold(t *testing.T) {
 			expect(t, got, tc.wants...)
 		}
 	})
+}
+
+// BenchmarkThresholdRange verifies a range in which a coordinator changes
+// roles/ and the other approves, again and again (n commits in all): the
+// approvals are counted in time linear in the range.
+func BenchmarkThresholdRange(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("commits=%d", n), func(b *testing.B) {
+			f := newFixture(b)
+			var head plumbing.Hash
+			f.batch(func() {
+				for i := range n / 2 {
+					f.commitAs(mara(b), map[string]string{"roles/coordinators.yaml": fmt.Sprintf("coordinators: [mara-openwall, tomas-openwall] # %d\n", i)}, "roles")
+					head = f.commitAs(tomas(b), nil, "Approve")
+				}
+			})
+			if fs := f.verifyRange(f.root, head); len(fs) != 0 {
+				b.Fatal(fs)
+			}
+			b.ResetTimer()
+			for range b.N {
+				f.verifyRange(f.root, head)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/commit")
+		})
+	}
 }

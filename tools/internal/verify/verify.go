@@ -48,7 +48,20 @@ const secondHandleAfter = 256
 // sequence of pull requests it was instead: see landings.
 // Findings describe refused commits; an error means the check could not run.
 func Range(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
+	fs, _, err := RangeApprovals(repo, base, head, opt)
+	return fs, err
+}
+
+// RangeApprovals is Range, and for each access rule with a threshold whose
+// paths the range changes, how it stands (what `embargo approve` shows).
+func RangeApprovals(repo *git.Repository, base, head plumbing.Hash, opt Options) ([]finding.Finding, []Approval, error) {
 	v := newVerifier(repo, opt.Now)
+	fs, err := v.verifyRange(base, head, opt)
+	return fs, v.approvals, err
+}
+
+func (v *verifier) verifyRange(base, head plumbing.Hash, opt Options) ([]finding.Finding, error) {
+	repo := v.repo
 	// Trust first, so signatures can be checked while the walk goes on.
 	trust, err := v.baseTrust(base)
 	if f, ok := asFinding(err); ok {
@@ -303,14 +316,16 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 }
 
 type verifier struct {
-	repo     *git.Repository
-	trees    *gittree.Reader                  // the one reader of every tree a decision reads
-	parsed   map[plumbing.Hash]*gitobj.Commit // the commits being judged
-	diffs    map[plumbing.Hash]diffResult
-	now      time.Time
-	ok       map[plumbing.Hash]bool   // commits judged without an error finding
-	signers  map[plumbing.Hash]string // person who signed each commit judged so (none for merge keys)
-	verified func(plumbing.Hash) bool
+	repo    *git.Repository
+	trees   *gittree.Reader                  // the one reader of every tree a decision reads
+	parsed  map[plumbing.Hash]*gitobj.Commit // the commits being judged
+	diffs   map[plumbing.Hash]diffResult
+	now     time.Time
+	ok      map[plumbing.Hash]bool   // commits judged without an error finding
+	signers map[plumbing.Hash]string // person who signed each commit judged so (none for merge keys)
+	// approvals are the threshold rules the judged commits change, counted.
+	approvals []Approval
+	verified  func(plumbing.Hash) bool
 }
 
 func newVerifier(repo *git.Repository, now time.Time) *verifier {
