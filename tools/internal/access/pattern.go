@@ -1,4 +1,4 @@
-// Package access decides who may change which path, deny by default (SPEC §4.2).
+// Package access decides who may change which path, deny by default (docs/signatures.md, "Where trust comes from").
 // Patterns are slash-separated: `*` matches within one segment, `**` matches any
 // number of whole segments, everything else is literal and case-sensitive.
 package access

@@ -51,8 +51,8 @@ func golden(t *testing.T, name string, got []byte) {
 var sampleRules = []rules.Rule{
 	{ID: "embargo.max", Severity: finding.Error, Doc: "disclosure − notified exceeds the list's max_embargo", Source: "Openwall distros policy"},
 	{ID: "role.task", Severity: finding.Error, Doc: "a task without a primary (error); a vacant backup (warning)", Source: "Openwall contributing-back tasks"},
-	{ID: "sig.missing", Severity: finding.Error, Doc: "a commit without a signature", Source: "SPEC §4.1"},
-	{ID: "sig.unauthorized", Severity: finding.Error, Doc: "the signer may not change this path", Source: "SPEC §4.2"},
+	{ID: "sig.missing", Severity: finding.Error, Doc: "a commit without a signature", Source: "docs/signatures.md#what-is-checked"},
+	{ID: "sig.unauthorized", Severity: finding.Error, Doc: "the signer may not change this path", Source: "docs/signatures.md#where-trust-comes-from"},
 }
 
 func TestGoldenFormats(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package rules is the registry of rule IDs: each rule's stable ID, default severity,
-// one-line description and the policy it comes from. The IDs are a contract (SPEC §3).
+// one-line description and the policy it comes from. The IDs are a contract (README.md, Rules).
 package rules
 
 import "github.com/embargo-tool/embargo/tools/internal/finding"

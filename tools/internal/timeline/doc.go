@@ -1,11 +1,11 @@
-// Package timeline publishes the public record of lifted embargoes (SPEC §5):
+// Package timeline publishes the public record of lifted embargoes (README.md, Publication):
 // timeline.json, index.html, feed.atom, stats.json, one OSV record per issue under
 // osv/, and SHA256SUMS over all of them.
 //
 // # Redaction by construction
 //
 // Records are never copied into the output. The projection builds a separate PublicIssue
-// field by field from the allowlist of SPEC §5: id, list, severity, CVEs, affected
+// field by field from the allowlist (README.md, Publication): id, list, severity, CVEs, affected
 // products and versions, the public dates (notified, disclosure, disclosed, exploit
 // publication), the embargo length, the number of extensions, the public posting and
 // exploit posting URLs, and the public block (title, summary, and credit only when the

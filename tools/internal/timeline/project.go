@@ -12,7 +12,7 @@ import (
 )
 
 // PublicIssue is the public projection of one lifted embargo. It is built field by
-// field from the allowlist of SPEC §5 and is the only form of an issue that the
+// field from the allowlist (README.md, Publication) and is the only form of an issue that the
 // renderers see.
 type PublicIssue struct {
 	ID             string           `json:"id"`

@@ -20,7 +20,7 @@ func (f *fixture) audit(head plumbing.Hash, anchors ...string) []finding.Finding
 }
 
 // A full audit judges each commit by its parent's state and the root by the
-// trust anchors (SPEC §4.3); it checks the same things as Range.
+// trust anchors (docs/signatures.md, "Full audit"); it checks the same things as Range.
 func TestAudit(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -1,6 +1,6 @@
 package verify_test
 
-// Fixture repositories for the THREATS.md test matrix: a real on-disk git
+// Fixture repositories for the attack matrix of docs/threat-model.md: a real on-disk git
 // repository per test, built object by object through go-git's storer, with
 // commits signed by pgp.Signer (or by crafted keys) at a fixed clock.
 

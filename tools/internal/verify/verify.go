@@ -1,6 +1,6 @@
 // Package verify checks that every commit of a range is signed by a member whose
-// key and permissions come from the state the change is judged against (SPEC §4,
-// THREATS.md): exact bytes, strict crypto, identity by fingerprint only, deny by
+// key and permissions come from the state the change is judged against (docs/signatures.md,
+// docs/threat-model.md): exact bytes, strict crypto, identity by fingerprint only, deny by
 // default, fail closed.
 package verify
 
