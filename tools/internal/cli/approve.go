@@ -31,16 +31,8 @@ func runApprove(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if r.base == "" {
-		for _, b := range defaultBases {
-			if _, err := resolve(repo, "--base", b); err == nil {
-				r.base = b
-				break
-			}
-		}
-		if r.base == "" {
-			return usagef("name the target branch: --base origin/main", "approve needs --base: none of %v exists", defaultBases)
-		}
+	if err := r.defaultBase(repo, "approve"); err != nil {
+		return err
 	}
 	base, err := resolve(repo, "--base", r.base)
 	if err != nil {

@@ -23,16 +23,8 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if r.base == "" {
-		for _, b := range defaultBases {
-			if _, err := resolve(repo, "--base", b); err == nil {
-				r.base = b
-				break
-			}
-		}
-		if r.base == "" {
-			return usagef("name the target branch: --base origin/main", "check needs --base: none of %v exists", defaultBases)
-		}
+	if err := r.defaultBase(repo, "check"); err != nil {
+		return err
 	}
 	// One repository handle for both halves, one after the other: go-git's
 	// storage is not safe for concurrent use, and validate already parses on

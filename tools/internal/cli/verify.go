@@ -54,6 +54,21 @@ func (r *rangeFlags) open() (*git.Repository, plumbing.Hash, time.Time, error) {
 	return repo, head, now, nil
 }
 
+// defaultBase sets --base, when it was not given, to the first of
+// defaultBases that exists.
+func (r *rangeFlags) defaultBase(repo *git.Repository, verb string) error {
+	if r.base != "" {
+		return nil
+	}
+	for _, b := range defaultBases {
+		if _, err := resolve(repo, "--base", b); err == nil {
+			r.base = b
+			return nil
+		}
+	}
+	return usagef("name the target branch: --base origin/main", "%s needs --base: none of %v exists", verb, defaultBases)
+}
+
 func runVerify(e *env, args []string) error {
 	fs := newFlags(e, "verify")
 	var r rangeFlags
