@@ -2,9 +2,11 @@ package cli
 
 import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
+	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
 // defaultBases are tried, in order, when check is given no --base.
@@ -35,16 +37,20 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	st, err := state.Load(tree, &records)
-	if err != nil {
+	switch {
+	case gittree.Malformed(err):
+		records.Add(malformedTree(err)) // verify below names the commit
+	case err != nil:
 		return err
+	default:
+		validate.Check(st, now, &records)
 	}
-	validate.Check(st, now, &records)
 	// Clock findings fail the change only where it touches the record; the rest
 	// become one summary line (docs/guides/ci-admin.md, "Clock findings").
 	var touched map[string]bool
 	known := false
 	if base, err := resolve(repo, "--base", r.base); err == nil {
-		touched, known = touchedPaths(repo, base, head)
+		touched, known = verify.TouchedPaths(repo, base, head)
 	}
 	var out finding.List
 	out.AddAll(untouchedClock(records.Sorted(), touched, known))

@@ -17,6 +17,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
+	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
 var demoClock = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -266,7 +267,7 @@ func TestTouchedPaths(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			paths, ok := touchedPaths(repo, tc.base, tc.head)
+			paths, ok := verify.TouchedPaths(repo, tc.base, tc.head)
 			var got []string
 			for p := range paths {
 				got = append(got, p)
