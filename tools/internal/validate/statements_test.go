@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/source"
@@ -27,7 +28,7 @@ const (
 // testSigner reads the TEST private key of an example person.
 func testSigner(t testing.TB, fpr string) *pgp.Signer {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "testkeys", fpr+".key"))
+	data, err := os.ReadFile(filepath.Join(exampledata.Root(t), "examples", "testkeys", fpr+".key"))
 	if err != nil {
 		t.Fatal(err)
 	}
