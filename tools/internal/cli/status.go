@@ -20,7 +20,7 @@ func runStatus(e *env, args []string) error {
 	fs := newFlags(e, "status")
 	repo := fs.String("repo", ".", "the policy repository")
 	nowFlag := fs.String("now", "", "the time to report at (RFC 3339); default: now")
-	withinFlag := fs.String("within", "72h", "how far ahead to look: a Go duration (72h, 90m) or days (3d)")
+	withinFlag := fs.String("within", "72h", "how far ahead to look: hours (72h), minutes (90m), days (3d) or weeks (2w)")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	notify := fs.Bool("notify", false, "only what is overdue or due within --within, with the people concerned: the daily reminder's text")
 	if err := parse(fs, e, args); err != nil {
@@ -66,7 +66,7 @@ func parseWithin(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d < 0 {
-		return 0, usagef("write it like 72h, 3d or 90m", "--within %q is not a duration", s)
+		return 0, usagef("write it like 72h, 3d, 2w or 90m", "--within %q is not a duration", s)
 	}
 	return d, nil
 }
