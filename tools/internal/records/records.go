@@ -212,12 +212,21 @@ type Policy struct {
 	Mergers     []string              `yaml:"mergers"`
 	Publication Publication           `yaml:"publication"`
 	Statements  StatementPolicy       `yaml:"statements"`
+	Extensions  ExtensionPolicy       `yaml:"extensions"`
 }
 
 // StatementPolicy says how long version-1 statements (without group and
 // terms) still count: LegacyUntil is a plain date, "" for not at all.
 type StatementPolicy struct {
 	LegacyUntil string `yaml:"legacy_until"`
+	// AcceptanceGrace is the last day (a plain date) on which an acceptance
+	// of earlier terms still counts, "" for not at all.
+	AcceptanceGrace string `yaml:"acceptance_grace"`
+}
+
+// ExtensionPolicy says who may approve an extension.
+type ExtensionPolicy struct {
+	Approvers string `yaml:"approvers"` // not-requester (""), coordinators or any
 }
 
 // ListPolicy holds one list's limits; durations as written ("14d").

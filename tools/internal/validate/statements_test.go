@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -339,4 +340,14 @@ func indent(s, prefix string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// recordAccepted writes what a person's acceptance names (accepted:), from
+// dir's policy as it is when the mutator runs, as `embargo sign` records it.
+func recordAccepted(file string, person int, a statement.Acceptance) mutator {
+	return func(t testing.TB, dir string) {
+		a := a.ForPolicy(policyValue(t, dir))
+		q, _ := json.Marshal(map[string]string{"version": a.PolicyVersion, "terms": a.Terms})
+		set(file, "people."+strconv.Itoa(person)+".accepted", string(q))(t, dir)
+	}
 }
