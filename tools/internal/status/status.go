@@ -349,7 +349,7 @@ func (c *computer) acceptances() {
 	var out finding.List
 	validate.Check(c.st, c.now, &out)
 	bad := map[string]map[int]string{} // file -> line -> message
-	grace := map[string]map[int]bool{}  // file -> line -> an acceptance of earlier terms, still counting
+	grace := map[string]map[int]bool{} // file -> line -> an acceptance of earlier terms, still counting
 	for _, f := range out.Sorted() {
 		if f.Rule != "member.acceptance" {
 			continue

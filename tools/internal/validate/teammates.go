@@ -123,4 +123,3 @@ func keyFilesOf(fprs []string) string {
 	}
 	return strings.Join(out, ", ")
 }
-
