@@ -137,7 +137,7 @@ four pull requests (two accepted, two refused) and the public timeline.`,
 
 // kindVerbs take a kind before their flags (new issue, statement vouch): their
 // help is asked for before the kind.
-var kindVerbs = map[string]bool{"new": true, "statement": true, "export": true, "sign": true, "person": true, "key": true}
+var kindVerbs = map[string]bool{"new": true, "statement": true, "export": true, "sign": true, "person": true, "key": true, "explain": true}
 
 // helpKey is the helps key for args: "new issue" when args[1] is a kind that
 // has its own help, else the verb.
