@@ -222,3 +222,78 @@ func sameAsTemplate(t *testing.T, group, rev, v2 string) {
 		t.Errorf("%s: BENCHMARKS.md, dropped by v2, is still there", rev)
 	}
 }
+
+// TestPreCommitHookReusesBuild: in a group's fork the pre-commit hook builds
+// the checker once; a later commit that changes only records reuses it (the
+// issue's budget is half a second a commit; the time is logged, the reuse is
+// what the test holds), and a change to the tool's source builds it again.
+func TestPreCommitHookReusesBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("copies the repository and builds the checker")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go not on PATH")
+	}
+	dir := filepath.Join(t.TempDir(), "group")
+	os.MkdirAll(dir, 0o755)
+	copyTool(t, dir)
+	git(t, dir, nil, "init", "-q", "-b", "main")
+	git(t, dir, nil, "config", "core.hooksPath", "tools/hooks")
+	keys := filepath.Join(exampledata.Dir(t), "members", "keys")
+	if code, out := embargo(t, "init", "--dir", dir, "--group", "fork.example.org", "--name", "Fork lists", "--list", "linux-distros",
+		"--member", "openwall", "--member-name", "Openwall", "--kind", "distro", "--contact", "security@openwall.example.org",
+		"--founder", "mara-openwall="+filepath.Join(keys, fprMara+".asc"), now); code != 0 {
+		t.Fatalf("init: %d\n%s", code, out)
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "GOFLAGS=" + os.Getenv("GOFLAGS"), "GOCACHE=" + goEnv(t, "GOCACHE"), "GOMODCACHE=" + goEnv(t, "GOMODCACHE"), "GOPATH=" + goEnv(t, "GOPATH")}
+	cache := filepath.Join(dir, ".git", "embargo-hook")
+	commit := func(msg string) time.Duration {
+		git(t, dir, env, "add", "-A")
+		start := time.Now()
+		// The founder has not signed yet, so validate fails and the hook
+		// refuses the commit: what is measured is the hook's run.
+		cmd := exec.Command("git", "commit", "-q", "-m", msg)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), append(env, "HOME="+dir, "GIT_AUTHOR_NAME=M", "GIT_AUTHOR_EMAIL=m@example.org", "GIT_COMMITTER_NAME=M", "GIT_COMMITTER_EMAIL=m@example.org")...)
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), "member.acceptance") {
+			t.Errorf("the hook did not run validate:\n%s", out)
+		}
+		return time.Since(start)
+	}
+	builds := func() []string {
+		m, _ := filepath.Glob(filepath.Join(cache, "embargo-*"))
+		return m
+	}
+	first := commit("first")
+	b1 := builds()
+	if len(b1) != 1 {
+		t.Fatalf("after the first commit the hook keeps %d builds, want 1", len(b1))
+	}
+	fi1, _ := os.Stat(b1[0])
+	os.WriteFile(filepath.Join(dir, "roles", "tasks.yaml"), []byte("# tasks\ntasks: []\n"), 0o644)
+	second := commit("records only")
+	b2 := builds()
+	if len(b2) != 1 || b2[0] != b1[0] {
+		t.Fatalf("a records-only commit rebuilt the checker: %v then %v", b1, b2)
+	}
+	if fi2, _ := os.Stat(b2[0]); !fi2.ModTime().Equal(fi1.ModTime()) {
+		t.Error("the cached checker was rewritten")
+	}
+	t.Logf("pre-commit hook: first commit %v (builds), records-only commit %v (reuses)", first, second)
+	p := filepath.Join(dir, "tools", "internal", "finding", "finding.go")
+	data, _ := os.ReadFile(p)
+	os.WriteFile(p, append(data, "\n// changed\n"...), 0o644)
+	commit("tool change")
+	if b3 := builds(); len(b3) != 1 || b3[0] == b1[0] {
+		t.Errorf("a change to the tool's source did not build again: %v", b3)
+	}
+}
+
+func goEnv(t *testing.T, name string) string {
+	out, err := exec.Command("go", "env", name).Output()
+	if err != nil {
+		t.Skipf("go env %s: %v", name, err)
+	}
+	return strings.TrimSpace(string(out))
+}
