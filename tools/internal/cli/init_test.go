@@ -230,3 +230,20 @@ func TestSignRefusesAWrongSignature(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
+
+// TestStatusAtRevisionAndWeeks: status reads a git revision, and --within
+// takes weeks.
+func TestStatusAtRevisionAndWeeks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	if code, _, stderr := run("demo", "--repo", exampledata.Root(t), "--dir", dir, demoNow, "--out", filepath.Join(t.TempDir(), "public")); code != ExitOK {
+		t.Fatalf("demo: %s", stderr)
+	}
+	os.Remove(filepath.Join(dir, "issues", "2026", "EMB-2026-0004.yaml")) // the working tree no longer has it; main does
+	code, stdout, stderr := run("status", "--repo", dir, "--rev", "main", "--within", "2w", demoNow)
+	if code != ExitOK || !strings.Contains(stdout, "EMB-2026-0004") {
+		t.Errorf("status --rev main --within 2w: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, stdout, _ := run("status", "--repo", dir, "--within", "2w", demoNow); strings.Contains(stdout, "EMB-2026-0004") {
+		t.Errorf("status of the working tree shows a record it does not hold:\n%s", stdout)
+	}
+}
