@@ -22,8 +22,8 @@ var helps = map[string]help{
 		usage: "embargo validate [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github|sarif|gitlab]",
 		about: `Checks every record of the repository — YAML syntax, the schemas, the policy's date limits,
 references, keys and the signed acceptance and vouch statements — at the working tree or at a
-git revision, and reports each finding with its file, line, rule and how to fix it. A clean
-run says how many records it checked. Exit 1 when there is an error finding.`,
+git revision, and reports each finding with its file, line, rule and how to fix it ('embargo
+explain RULE' says more). Exit 1 when there is an error finding.`,
 		example: "embargo validate --rev main --format github",
 	},
 	"verify": {
@@ -31,7 +31,7 @@ run says how many records it checked. Exit 1 when there is an error finding.`,
 		about: `Checks the OpenPGP signature of every commit in base..head and that its signer may change
 every path it changes, with trust (keys, people, coordinators, access rules) read from the
 base, never from the change. --all audits all history from a root commit signed by the
-fingerprints --trust names. A clean run says how many commits it verified, by whom.`,
+fingerprints --trust names. 'embargo who-can PATH --rev BASE' says who may change a path.`,
 		example: "embargo verify --base origin/main --head HEAD",
 	},
 	"check": {
