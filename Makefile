@@ -3,7 +3,7 @@ GO       ?= go
 # The demo's clock is pinned so the bundled example checks the same on any day.
 DEMO_NOW ?= 2026-11-20T12:00:00Z
 
-.PHONY: all build demo demo-server test vet fmt-check screenshot hooks bench bench-go bench-gate fuzz
+.PHONY: all build demo demo-server test vet fmt-check screenshot hooks bench bench-go bench-gate fuzz upgrade
 
 all: build
 
@@ -35,6 +35,11 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# Take the tool's files from a newer template revision, keeping the group's
+# records (docs/guides/upgrade.md): make upgrade TEMPLATE=template/main
+upgrade:
+	bash tools/upgrade.sh $(TEMPLATE)
 
 # Run fmt --check and validate on staged records before every commit.
 hooks:

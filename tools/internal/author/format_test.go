@@ -16,7 +16,7 @@ import (
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 // exampleYAML lists every YAML file of the bundled example.

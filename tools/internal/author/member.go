@@ -156,6 +156,22 @@ func importKeys(root string, p *PersonSpec) ([]newFile, error) {
 	return files, nil
 }
 
+// ImportKey writes an armored public key to members/keys/<FPR>.asc and returns
+// the fingerprint. The key must parse as exactly one public key (see
+// pgp.ParseKeyFile). An identical file already there is fine; a different one
+// is not replaced (ErrExists).
+func ImportKey(root string, armored []byte) (string, error) {
+	p := &PersonSpec{Import: [][]byte{armored}}
+	files, err := importKeys(root, p)
+	if err != nil {
+		return "", err
+	}
+	if _, err := writeAll(root, files); err != nil {
+		return "", err
+	}
+	return p.Keys[0], nil
+}
+
 func checkPerson(root string, st *state.State, p *PersonSpec, pending []newFile) error {
 	if !idRe.MatchString(p.ID) {
 		return fmt.Errorf("person id %q is not lower-case letters, digits and dashes (at most 64): %w", p.ID, ErrInvalid)

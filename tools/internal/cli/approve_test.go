@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 )
@@ -29,7 +30,7 @@ func TestApprove(t *testing.T) {
 	}
 	work := t.TempDir()
 	dir := filepath.Join(work, "demo")
-	if code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", dir, "--now", hookNow, "--out", filepath.Join(work, "public")); code != ExitOK {
+	if code, stdout, stderr := run("demo", "--repo", exampledata.Root(t), "--dir", dir, "--now", hookNow, "--out", filepath.Join(work, "public")); code != ExitOK {
 		t.Fatalf("demo: %d\n%s%s", code, stdout, stderr)
 	}
 	// mara-openwall, coordinator, adds dana-debian to the coordinators.
@@ -66,7 +67,7 @@ func TestApprove(t *testing.T) {
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	defer exec.Command("gpgconf", "--kill", "gpg-agent").Run()
 	const tomasKey = "59E836661B35D313BF2EA12F4813675A72C482A5"
-	if out, err := exec.Command("gpg", "--batch", "--quiet", "--import", filepath.Join(repoRoot(t), "examples", "testkeys", tomasKey+".key")).CombinedOutput(); err != nil {
+	if out, err := exec.Command("gpg", "--batch", "--quiet", "--import", filepath.Join(exampledata.Root(t), "examples", "testkeys", tomasKey+".key")).CombinedOutput(); err != nil {
 		t.Fatalf("gpg import: %v\n%s", err, out)
 	}
 	for _, kv := range [][2]string{{"user.name", "Tomas"}, {"user.email", "tomas@openwall.example.org"}, {"user.signingkey", tomasKey}} {

@@ -100,6 +100,9 @@ func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		}
 		return ExitOK
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = []string{"version"}
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "embargo: error: unknown command %q\n", args[0])
@@ -108,6 +111,11 @@ func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		}
 		fmt.Fprintf(stderr, "embargo: hint: run 'embargo --help' for the list of commands\n")
 		return ExitUsage
+	}
+	if len(args) > 1 && kindVerbs[args[0]] && wantsHelp(args[1:2]) {
+		// Before the verb reads a kind or flags: `new --help` is help, not a kind.
+		writeHelp(stderr, helpKey(args), nil)
+		return ExitOK
 	}
 	err := runSafely(cmd, &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}, args[1:])
 	var ue *usageError
@@ -186,8 +194,7 @@ func newFlags(e *env, name string) *flag.FlagSet {
 func parse(fs *flag.FlagSet, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stderr)
-			fs.PrintDefaults()
+			writeHelp(e.stderr, strings.TrimPrefix(fs.Name(), "embargo "), fs)
 			return err
 		}
 		return usagef("run '"+fs.Name()+" --help' for its flags", "%v", err)

@@ -17,7 +17,7 @@ const demoNow = "--now=2026-11-20T12:00:00Z"
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -136,7 +136,7 @@ func TestStatementAcceptance(t *testing.T) {
 func TestDemo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	public := filepath.Join(t.TempDir(), "public")
-	code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", dir, demoNow, "--out", public)
+	code, stdout, stderr := run("demo", "--repo", exampledata.Root(t), "--dir", dir, demoNow, "--out", public)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -25,7 +25,7 @@ var demoClock = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 // demoRepo builds the demo repository: main, and the pull requests of demo.Build.
 func demoRepo(t *testing.T) *demo.Result {
 	t.Helper()
-	res, err := demo.Build(repoRoot(t), filepath.Join(t.TempDir(), "demo"), demoClock)
+	res, err := demo.Build(exampledata.Root(t), filepath.Join(t.TempDir(), "demo"), demoClock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 )
 
 func TestExportCLI(t *testing.T) {
@@ -32,7 +34,7 @@ func TestExportCLI(t *testing.T) {
 	if !slices.Equal(names, []string{"keys.asc", "list.yaml"}) {
 		t.Errorf("remail folder holds %v; only list.yaml and keys.asc may be written", names)
 	}
-	golden, _ := os.ReadFile(filepath.Join(root, "tools", "internal", "export", "testdata", "remail-list.yaml.golden"))
+	golden, _ := os.ReadFile(filepath.Join(exampledata.Root(t), "tools", "internal", "export", "testdata", "remail-list.yaml.golden"))
 	if got, _ := os.ReadFile(filepath.Join(out, "list.yaml")); string(got) != string(golden) {
 		t.Errorf("list.yaml differs from the export package's golden file:\n%s", got)
 	}

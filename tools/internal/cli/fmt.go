@@ -26,8 +26,7 @@ func runFmt(e *env, args []string) error {
 	check := fs.Bool("check", false, "change nothing: list the files that are not formatted and exit 1 if there are any")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stderr)
-			fs.PrintDefaults()
+			writeHelp(e.stderr, "fmt", fs)
 			return err
 		}
 		return usagef("run 'embargo fmt --help' for its flags", "%v", err)

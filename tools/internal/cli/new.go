@@ -81,11 +81,12 @@ func runNewMember(e *env, args []string) error {
 	kind := fs.String("kind", "", "distro, vendor, upstream or individual")
 	lists := fs.String("list", "", "the lists the member receives, comma-separated")
 	contact := fs.String("contact", "", "the role address (required unless --kind individual)")
-	person := fs.String("person", "", "id of the member's first person")
-	personName := fs.String("person-name", "", "the first person's full name")
-	email := fs.String("email", "", "the first person's e-mail address")
-	keys := fs.String("key", "", "the first person's key fingerprints, comma-separated, already in members/keys/")
-	keyFile := fs.String("key-file", "", "an armored public key of the first person, copied to members/keys/<FPR>.asc")
+	morePeople := "new member takes its first person; add more with 'embargo person add'"
+	person := onceString(fs, "person", morePeople, "id of the member's first person")
+	personName := onceString(fs, "person-name", morePeople, "the first person's full name")
+	email := onceString(fs, "email", morePeople, "the first person's e-mail address")
+	keys := onceString(fs, "key", morePeople, "the first person's key fingerprints, comma-separated, already in members/keys/")
+	keyFile := onceString(fs, "key-file", morePeople+"; add more keys with 'embargo key add'", "an armored public key of the first person, copied to members/keys/<FPR>.asc")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -149,6 +150,15 @@ func splitList(s string) []string {
 
 // authorError turns the author package's errors into usage errors with a hint.
 func authorError(err error) error {
+	// The author package wraps its sentinels at the end of a message; the
+	// hint says the same, so the message does not end in "invalid value".
+	for _, kind := range []error{author.ErrExists, author.ErrUnknown, author.ErrInvalid} {
+		if errors.Is(err, kind) {
+			msg := strings.TrimSuffix(err.Error(), ": "+kind.Error())
+			err = &sentinelError{msg: msg, kind: kind}
+			break
+		}
+	}
 	switch {
 	case errors.Is(err, author.ErrExists):
 		return usagef("pick another id, or edit the existing record", "%v", err)
@@ -161,6 +171,16 @@ func authorError(err error) error {
 	}
 	return err
 }
+
+// sentinelError keeps the kind of an author error with a message that does
+// not repeat it.
+type sentinelError struct {
+	msg  string
+	kind error
+}
+
+func (e *sentinelError) Error() string { return e.msg }
+func (e *sentinelError) Unwrap() error { return e.kind }
 
 // loadForAuthoring loads the working tree's state; files that do not load are
 // left out, with a warning.

@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
@@ -80,7 +81,7 @@ func (c *pushClient) signer(fpr string) *pgp.Signer {
 	if s, ok := c.signers[fpr]; ok {
 		return s
 	}
-	data, err := os.ReadFile(filepath.Join(repoRoot(c.t), "examples", "testkeys", fpr+".key"))
+	data, err := os.ReadFile(filepath.Join(exampledata.Root(c.t), "examples", "testkeys", fpr+".key"))
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -171,7 +172,7 @@ func newServer(t *testing.T, hookArgs ...string) *pushClient {
 		t.Skip("git not on PATH")
 	}
 	work := t.TempDir()
-	code, stdout, stderr := run("demo", "--repo", repoRoot(t), "--dir", filepath.Join(work, "demo"), "--now", hookNow, "--out", filepath.Join(work, "public"))
+	code, stdout, stderr := run("demo", "--repo", exampledata.Root(t), "--dir", filepath.Join(work, "demo"), "--now", hookNow, "--out", filepath.Join(work, "public"))
 	if code != ExitOK {
 		t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
 	}

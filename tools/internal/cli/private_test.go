@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/embargo-tool/embargo/tools/internal/demo"
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/report"
@@ -155,7 +156,7 @@ func TestNoPrivateValueInMessages(t *testing.T) {
 		t.Skip("builds a signed repository and runs every command on about 130 records")
 	}
 	dir := filepath.Join(t.TempDir(), "repo")
-	res, err := demo.Build(repoRoot(t), dir, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
+	res, err := demo.Build(exampledata.Root(t), dir, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func markedState(t *testing.T, dir string) map[string][]byte {
 // testSigner reads one of the example's published test keys.
 func testSigner(t *testing.T, fpr string) *pgp.Signer {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "testkeys", fpr+".key"))
+	data, err := os.ReadFile(filepath.Join(exampledata.Root(t), "examples", "testkeys", fpr+".key"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,9 @@ func init() { commands["status"] = runStatus }
 func runStatus(e *env, args []string) error {
 	fs := newFlags(e, "status")
 	repo := fs.String("repo", ".", "the policy repository")
+	rev := fs.String("rev", "", "report on this git revision instead of the working tree (e.g. origin/main)")
 	nowFlag := fs.String("now", "", "the time to report at (RFC 3339); default: now")
-	withinFlag := fs.String("within", "72h", "how far ahead to look: a Go duration (72h, 90m) or days (3d)")
+	withinFlag := fs.String("within", "72h", "how far ahead to look: hours (72h), minutes (90m), days (3d) or weeks (2w)")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	notify := fs.Bool("notify", false, "only what is overdue or due within --within, with the people concerned: the daily reminder's text")
 	if err := parse(fs, e, args); err != nil {
@@ -41,7 +42,15 @@ func runStatus(e *env, args []string) error {
 		return err
 	}
 	var out finding.List
-	st, err := state.Load(source.Dir{Root: *repo}, &out)
+	var src source.Source = source.Dir{Root: *repo}
+	if *rev != "" {
+		t, err := source.AtRevision(*repo, *rev)
+		if err != nil {
+			return usagef("give a branch, tag or commit id that exists in the repository", "--rev: %v", err)
+		}
+		src = t
+	}
+	st, err := state.Load(src, &out)
 	if err != nil {
 		return err
 	}
@@ -66,7 +75,7 @@ func parseWithin(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d < 0 {
-		return 0, usagef("write it like 72h, 3d or 90m", "--within %q is not a duration", s)
+		return 0, usagef("write it like 72h, 3d, 2w or 90m", "--within %q is not a duration", s)
 	}
 	return d, nil
 }

@@ -60,7 +60,7 @@ func runTimeline(e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "embargo: hint: a public field quotes a private one; nothing was published")
 		return errFindings
 	case errors.Is(err, timeline.ErrNotEmpty):
-		return usagef("give a new or empty folder; old files would mix with the new ones", "%v", err)
+		return usagef("give a new or empty folder: old files would mix with the new ones", "%s is not empty", *out)
 	case err != nil:
 		return err
 	}

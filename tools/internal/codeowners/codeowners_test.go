@@ -26,10 +26,10 @@ func load(t *testing.T, dir string) *state.State {
 	return st
 }
 
-// TestCommittedFileIsCurrent: the repository's own .github/CODEOWNERS is what
+// TestCommittedFileIsCurrent: the example group's .github/CODEOWNERS is what
 // its policy generates (the drift check of generated files).
 func TestCommittedFileIsCurrent(t *testing.T) {
-	root := exampledata.Root(t)
+	root := exampledata.Dir(t)
 	want, notes := codeowners.Generate(load(t, root))
 	have, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(codeowners.File)))
 	if err != nil {

@@ -50,16 +50,22 @@ type Result struct {
 	PRs  []PullRequest
 }
 
+// ExampleFolder is where the example group lives in the embargo repository:
+// under examples/, which a group's own repository never edits, so the demo
+// works the same in the tool's repository and in every group's fork.
+const ExampleFolder = "examples/group"
+
 // Build creates the demo repository in dir (which must not exist or be empty)
-// from the example data in exampleDir, with commits dated just before now.
-func Build(exampleDir, dir string, now time.Time) (*Result, error) {
-	files, err := exampleFiles(exampleDir)
+// from the example group of the embargo repository at toolDir, with commits
+// dated just before now.
+func Build(toolDir, dir string, now time.Time) (*Result, error) {
+	files, err := exampleFiles(filepath.Join(toolDir, filepath.FromSlash(ExampleFolder)))
 	if err != nil {
 		return nil, err
 	}
 	keys := map[string]*pgp.Signer{}
 	for _, fpr := range []string{coordinatorKey, secondCoordKey, handlerKey, outsiderKey} {
-		data, err := os.ReadFile(filepath.Join(exampleDir, "examples", "testkeys", fpr+".key"))
+		data, err := os.ReadFile(filepath.Join(toolDir, "examples", "testkeys", fpr+".key"))
 		if err != nil {
 			return nil, fmt.Errorf("read test key: %w", err)
 		}
@@ -182,7 +188,7 @@ func exampleFiles(dir string) (map[string][]byte, error) {
 		return nil, err
 	}
 	if len(entries) == 0 {
-		return nil, fmt.Errorf("%s holds no example data (policy.yaml, roles/, members/, issues/); run the demo from the embargo repository", dir)
+		return nil, fmt.Errorf("%s holds no example group (policy.yaml, roles/, members/, issues/); run the demo from the top of the embargo repository, or give --repo the folder of its clone", dir)
 	}
 	files := map[string][]byte{}
 	for _, e := range entries {

@@ -1,6 +1,11 @@
-// Package exampledata finds the bundled example data set — the repository's own
-// policy.yaml, roles/, members/ and issues/ — and copies it, for the tests and
+// Package exampledata finds the bundled example group — policy.yaml, roles/,
+// members/ and issues/ under examples/group — and copies it, for the tests and
 // benchmarks that check real data instead of invented snippets.
+//
+// The example lives under examples/, never at the top of the repository: the
+// top is where a group's own records go (`embargo init`), and no test or demo
+// may depend on them, so a group's fork keeps passing its own CI
+// (docs/guides/upgrade.md).
 package exampledata
 
 import (
@@ -11,6 +16,15 @@ import (
 
 // Parts are the top-level names that make up the example data.
 var Parts = []string{"policy.yaml", "roles", "members", "issues"}
+
+// Folder is where the example group lives, relative to the module root.
+const Folder = "examples/group"
+
+// Dir returns the folder of the example group's records (policy.yaml at its top).
+func Dir(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(Root(t), filepath.FromSlash(Folder))
+}
 
 // Root returns the module root (where go.mod is), searching up from the
 // working directory; a test runs in its package folder below it.
@@ -35,7 +49,7 @@ func Root(t testing.TB) string {
 // Copy copies the example data into a new temporary folder and returns it.
 func Copy(t testing.TB) string {
 	t.Helper()
-	root, dst := Root(t), t.TempDir()
+	root, dst := Dir(t), t.TempDir()
 	for _, top := range Parts {
 		err := filepath.Walk(filepath.Join(root, top), func(p string, fi os.FileInfo, err error) error {
 			if err != nil {

@@ -37,7 +37,7 @@ var (
 // signs them again with examples/testkeys/<FPR>.key and rewrites the
 // armored blocks in members/*.yaml, leaving every other byte as it was.
 func TestExampleStatements(t *testing.T) {
-	root := exampledata.Root(t)
+	root := exampledata.Dir(t)
 	var out finding.List
 	st, err := state.Load(source.Dir{Root: root}, &out)
 	if err != nil {
@@ -103,7 +103,7 @@ func TestExampleStatements(t *testing.T) {
 // sign signs text with the TEST private key of fpr at signedAt.
 func sign(t *testing.T, root, fpr, text string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "examples", "testkeys", fpr+".key"))
+	data, err := os.ReadFile(filepath.Join(exampledata.Root(t), "examples", "testkeys", fpr+".key"))
 	if err != nil {
 		t.Fatal(err)
 	}

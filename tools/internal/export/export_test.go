@@ -33,7 +33,7 @@ var linuxDistros = []string{"dana-debian", "eli-debian", "greta-suse", "ines-ama
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 func example(t testing.TB) (*state.State, source.Source) {

@@ -121,6 +121,18 @@ type Member struct {
 	People      []Person `yaml:"people"`
 }
 
+// VouchedPeople returns the ids of the people the member's vouch names: those
+// without a teammate's vouch of their own.
+func (m *Member) VouchedPeople() []string {
+	out := make([]string, 0, len(m.People))
+	for _, p := range m.People {
+		if p.Vouch == nil {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
 // Removed says when and why a member left.
 type Removed struct {
 	At     string `yaml:"at"`
@@ -140,10 +152,21 @@ type Person struct {
 	Email      string   `yaml:"email"`
 	Keys       []string `yaml:"keys"`
 	Acceptance string   `yaml:"acceptance"`
+	// Accepted says what Acceptance was signed over, so an acceptance of
+	// earlier terms can still be checked during the policy's grace period.
+	Accepted *Accepted `yaml:"accepted"`
+	// Vouch is a teammate's vouch, for a person the member's vouch does not name.
+	Vouch *Vouch `yaml:"vouch"`
 	// Forge is the person's account on the group's forge, without "@": the
 	// owner in a generated CODEOWNERS, the mention in reminders. A member's
 	// people may set their own, so it names; it never authorizes.
 	Forge string `yaml:"forge"`
+}
+
+// Accepted is the policy version and terms digest an acceptance names.
+type Accepted struct {
+	Version string `yaml:"version"`
+	Terms   string `yaml:"terms"`
 }
 
 // Coordinators is roles/coordinators.yaml.
@@ -189,12 +212,21 @@ type Policy struct {
 	Mergers     []string              `yaml:"mergers"`
 	Publication Publication           `yaml:"publication"`
 	Statements  StatementPolicy       `yaml:"statements"`
+	Extensions  ExtensionPolicy       `yaml:"extensions"`
 }
 
 // StatementPolicy says how long version-1 statements (without group and
 // terms) still count: LegacyUntil is a plain date, "" for not at all.
 type StatementPolicy struct {
 	LegacyUntil string `yaml:"legacy_until"`
+	// AcceptanceGrace is the last day (a plain date) on which an acceptance
+	// of earlier terms still counts, "" for not at all.
+	AcceptanceGrace string `yaml:"acceptance_grace"`
+}
+
+// ExtensionPolicy says who may approve an extension.
+type ExtensionPolicy struct {
+	Approvers string `yaml:"approvers"` // not-requester (""), coordinators or any
 }
 
 // ListPolicy holds one list's limits; durations as written ("14d").

@@ -105,16 +105,18 @@ func shape(s string) (seconds, offset, ok bool) {
 	return true, offset, true
 }
 
-// ParseDuration parses a policy duration: a whole number of days, hours or minutes ("14d", "36h", "90m").
+// ParseDuration parses a policy duration: a whole number of weeks, days, hours or minutes ("2w", "14d", "36h", "90m").
 // The number has no leading zero, and the duration is at most MaxDuration.
 func ParseDuration(s string) (time.Duration, error) {
-	bad := func() error { return fmt.Errorf("%q is not a duration like 14d, 36h or 90m", s) }
+	bad := func() error { return fmt.Errorf("%q is not a duration like 2w, 14d, 36h or 90m", s) }
 	if len(s) < 2 || len(s) > 8 || s[0] == '0' || !digits(s[:len(s)-1]) {
 		return 0, bad()
 	}
 	n, _ := strconv.Atoi(s[:len(s)-1])
 	var unit time.Duration
 	switch s[len(s)-1] {
+	case 'w':
+		unit = 7 * 24 * time.Hour
 	case 'd':
 		unit = 24 * time.Hour
 	case 'h':

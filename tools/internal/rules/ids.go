@@ -46,6 +46,7 @@ const (
 	SigNoncanonical   ID = "sig.noncanonical"
 	SigRange          ID = "sig.range"
 	SigThreshold      ID = "sig.threshold"
+	ExtensionApprover ID = "extension.approver"
 	CodeownersStale   ID = "codeowners.stale"
 )
 

@@ -53,6 +53,7 @@ var All = []Rule{
 	{"sig.range", finding.Error, "an empty range, unrelated histories, a missing base, or a rewritten main", "docs/signatures.md#pushes-to-the-main-branch; docs/threat-model.md#properties"},
 	{"clock.untouched", finding.Warning, "clock-only findings (overdue, late posting or exploit, key expiry) on records the change does not touch, in one line; status and the daily reminder enforce them", "docs/guides/ci-admin.md"},
 	{"codeowners.stale", finding.Warning, ".github/CODEOWNERS differs from what `embargo codeowners` generates from policy.yaml access and the coordinators", "docs/guides/ci-admin.md"},
+	{"extension.approver", finding.Error, "an extension approved only by its requester (or, under extensions.approvers: coordinators, by no other coordinator)", "docs/sources.md#who-approves-an-extension; docs/guides/coordinator.md#extend-an-embargo"},
 }
 
 // Lookup returns the rule with id, and false if there is none.

@@ -161,3 +161,17 @@ func slug(heading string) string {
 	}
 	return b.String()
 }
+
+// TestEveryRuleHasAFix: `embargo explain` says how to fix every rule's findings.
+func TestEveryRuleHasAFix(t *testing.T) {
+	for _, r := range rules.All {
+		if strings.TrimSpace(rules.Fix[r.ID]) == "" {
+			t.Errorf("%s has no fix in rules.Fix", r.ID)
+		}
+	}
+	for id := range rules.Fix {
+		if _, ok := rules.Lookup(id); !ok {
+			t.Errorf("rules.Fix names %s, which is no rule", id)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // FuzzValidateIssue: whatever parses as YAML is validated without a panic, and
 // every violation points at a real position in the file.
 func FuzzValidateIssue(f *testing.F) {
-	seeds, _ := filepath.Glob("../../../issues/*/*.yaml")
+	seeds, _ := filepath.Glob("../../../examples/group/issues/*/*.yaml")
 	for _, p := range seeds {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
@@ -37,12 +37,12 @@ func FuzzValidateIssue(f *testing.F) {
 
 // exampleKinds maps the bundled example's files (globs) to their kinds.
 var exampleKinds = map[string]string{
-	"../../../issues/*/*.yaml":         Issue,
-	"../../../members/*.yaml":          Member,
-	"../../../policy.yaml":             Policy,
-	"../../../roles/coordinators.yaml": Coordinators,
-	"../../../roles/tasks.yaml":        Tasks,
-	"../../../roles/ambassadors.yaml":  Ambassadors,
+	"../../../examples/group/issues/*/*.yaml":         Issue,
+	"../../../examples/group/members/*.yaml":          Member,
+	"../../../examples/group/policy.yaml":             Policy,
+	"../../../examples/group/roles/coordinators.yaml": Coordinators,
+	"../../../examples/group/roles/tasks.yaml":        Tasks,
+	"../../../examples/group/roles/ambassadors.yaml":  Ambassadors,
 }
 
 func TestEveryExampleFileMatchesItsSchema(t *testing.T) {

@@ -29,7 +29,7 @@ func TestDecodeValueMatchesYAMLDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	checked := 0
-	for _, root := range []string{exampledata.Root(t), gen} {
+	for _, root := range []string{exampledata.Dir(t), gen} {
 		src := source.Dir{Root: root}
 		entries, err := src.List(exampledata.Parts...)
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 // FuzzDecodeIssue: every input that passes the issue schema decodes, and the fast
 // decoder (from the checked value) gives the same record as yaml.v3's Node.Decode.
 func FuzzDecodeIssue(f *testing.F) {
-	seeds, _ := filepath.Glob("../../../issues/*/*.yaml")
+	seeds, _ := filepath.Glob("../../../examples/group/issues/*/*.yaml")
 	for _, p := range seeds {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)

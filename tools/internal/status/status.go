@@ -376,14 +376,16 @@ func (c *computer) acceptances() {
 	var out finding.List
 	validate.Check(c.st, c.now, &out)
 	bad := map[string]map[int]string{} // file -> line -> message
+	grace := map[string]map[int]bool{} // file -> line -> an acceptance of earlier terms, still counting
 	for _, f := range out.Sorted() {
 		if f.Rule != rules.MemberAcceptance {
 			continue
 		}
 		if bad[f.File] == nil {
-			bad[f.File] = map[int]string{}
+			bad[f.File], grace[f.File] = map[int]string{}, map[int]bool{}
 		}
 		bad[f.File][f.Line] = f.Message
+		grace[f.File][f.Line] = f.Severity == finding.Warning && strings.Contains(f.Message, "statements.acceptance_grace")
 	}
 	for _, mf := range c.st.Members {
 		m := mf.Member
@@ -399,6 +401,13 @@ func (c *computer) acceptances() {
 			case p.Acceptance == "" && bad[mf.Path][idLine] != "":
 				it.Line = idLine
 				it.Message = fmt.Sprintf("%s (%s) has no signed acceptance; sign the output of `embargo statement acceptance --person %s` and paste it under acceptance", p.ID, m.ID, p.ID)
+			case p.Acceptance != "" && grace[mf.Path][accLine]:
+				it.Line = accLine
+				day := c.st.Policy.Statements.AcceptanceGrace
+				if end, err := time.Parse(time.DateOnly, day); err == nil {
+					it.When = end.AddDate(0, 0, 1)
+				}
+				it.Message = fmt.Sprintf("%s (%s) accepted earlier terms and must sign the new ones by the end of %s (statements.acceptance_grace): embargo sign acceptance --person %s --gpg", p.ID, m.ID, day, p.ID)
 			case p.Acceptance != "" && bad[mf.Path][accLine] != "":
 				it.Line = accLine
 				it.Message = fmt.Sprintf("the acceptance of %s (%s) does not verify; re-sign the output of `embargo statement acceptance --person %s`", p.ID, m.ID, p.ID)

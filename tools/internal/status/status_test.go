@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 func load(t testing.TB, dir string) *state.State {

@@ -61,7 +61,7 @@ func (p *projection) atom() ([]byte, error) {
 	f := atomFeed{
 		ID:        feedID,
 		Title:     pub.Title,
-		Updated:   stamp(p.now),
+		Updated:   stamp(p.asOf()),
 		Author:    atomPerson{Name: pub.Author},
 		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: p.base + "feed.atom"}, {Rel: "alternate", Type: "text/html", Href: p.base}},
 		Generator: "embargo",

@@ -29,9 +29,10 @@
 //
 // # Outputs
 //
-// Everything is deterministic: the same state and now give the same bytes. The only
-// time that is not a record's date is now itself ("generated", the feed's
-// "updated"), written in RFC 3339 UTC. Issues are sorted by disclosure time, then id;
+// Everything is deterministic: the same state and now give the same bytes. The
+// outputs' own time ("generated", the feed's "updated", the page's date) is not
+// the clock but the time their content last changed (asOf), so a later run
+// writes the same bytes until the records change. Issues are sorted by disclosure time, then id;
 // the feed lists the newest first. The chart in index.html draws one bar per
 // calendar month (UTC, by disclosure time) with the mean embargo length in days of
 // the issues disclosed that month; months without issues stay empty. The maximum and

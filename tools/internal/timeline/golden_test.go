@@ -124,3 +124,25 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputDatedByRecords: the outputs carry the time their content last
+// changed, not the clock: a run a month later writes the same bytes.
+func TestOutputDatedByRecords(t *testing.T) {
+	st := load(t, repoRoot(t))
+	a, err := timeline.Render(st, demoNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := timeline.Render(st, demoNow.AddDate(0, 0, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range a {
+		if string(a[name]) != string(b[name]) {
+			t.Errorf("%s changed with the clock alone", name)
+		}
+	}
+	if !strings.Contains(string(a["timeline.json"]), `"generated": "2026-06-12T14:00:00Z"`) {
+		t.Errorf("timeline.json is not dated by its newest disclosure (EMB-2026-0003, 2026-06-12T14:00:00Z):\n%.300s", a["timeline.json"])
+	}
+}

@@ -29,10 +29,10 @@ var (
 
 const embargoedFile = "issues/2026/EMB-2026-0004.yaml"
 
-// repoRoot finds the module root, where the bundled example lives.
+// repoRoot finds the bundled example group (examples/group).
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 // copyExample copies the bundled example's data into a fresh folder.

@@ -46,7 +46,7 @@ type yearRow struct {
 // html renders index.html: static, no script, printable.
 func (p *projection) html(st *Stats) ([]byte, error) {
 	pub := p.policy.Publication
-	pg := page{Title: pub.Title, Group: p.policy.Name, Author: pub.Author, Generated: cell(stamp(p.now)),
+	pg := page{Title: pub.Title, Group: p.policy.Name, Author: pub.Author, Generated: cell(stamp(p.asOf())),
 		Withdrawn: p.withdrawn, Chart: p.buildChart()}
 	for _, is := range p.issues {
 		r := row{PublicIssue: is, Notified: cell(is.Dates.Notified), Disclosure: cell(is.Dates.Disclosure),

@@ -126,7 +126,7 @@ func (p *projection) render() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var err error
 	stats := p.stats()
-	tl := Timeline{Version: 1, Generated: stamp(p.now), Group: p.policy.Name, Title: p.policy.Publication.Title,
+	tl := Timeline{Version: 1, Generated: stamp(p.asOf()), Group: p.policy.Name, Title: p.policy.Publication.Title,
 		URL: p.base, Issues: p.issues, Withdrawn: p.withdrawn}
 	if tl.Issues == nil {
 		tl.Issues = []*PublicIssue{}

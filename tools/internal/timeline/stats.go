@@ -33,7 +33,7 @@ type PeriodStats struct {
 
 // stats aggregates the published issues; periods without issues are left out.
 func (p *projection) stats() *Stats {
-	s := &Stats{Version: 1, Generated: stamp(p.now), Group: p.policy.Name,
+	s := &Stats{Version: 1, Generated: stamp(p.asOf()), Group: p.policy.Name,
 		Months: []PeriodStats{}, Years: []PeriodStats{}}
 	s.Months = periods(p.issues, "2006-01")
 	s.Years = periods(p.issues, "2006")

@@ -27,10 +27,10 @@ var (
 // demoNow is the pinned clock of the bundled example (Makefile DEMO_NOW).
 var demoNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
-// repoRoot finds the module root, where the bundled example lives.
+// repoRoot finds the bundled example group (examples/group).
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	return exampledata.Root(t)
+	return exampledata.Dir(t)
 }
 
 // copyExample copies the bundled example's data into a fresh folder.

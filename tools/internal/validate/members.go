@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -66,6 +67,7 @@ func (c *checker) members() {
 			sp, spRead = c.statementPolicy(), true
 		}
 		c.vouch(mf, sp)
+		c.teammates(mf, sp)
 		for i := range m.People {
 			c.acceptance(mf, i, sp)
 		}
@@ -105,12 +107,13 @@ func (c *checker) vouch(mf *state.MemberFile, sp statementPolicy) {
 	if sp.group == "" {
 		return // reported once on policy.yaml: no version-2 text can be built
 	}
-	people := make([]string, 0, len(m.People))
-	for _, p := range m.People {
-		people = append(people, p.ID)
-	}
-	v2, v1 := sp.vouch(statement.Vouch{Member: m.ID, Lists: m.Lists, People: people, Voucher: m.Vouch.By})
+	// The vouch names the people without a teammate's vouch of their own.
+	v2, v1 := sp.vouch(statement.Vouch{Member: m.ID, Lists: m.Lists, People: m.VouchedPeople(), Voucher: m.Vouch.By})
 	keys := c.personKeys(ref)
+	if len(keys) == 0 {
+		c.errorf(f, "/vouch/signature", "member.vouch", "vouch by %s cannot be checked: %s has no usable key file in members/keys/ (%s); add the armored public key there", m.Vouch.By, m.Vouch.By, keyFilesOf(ref.Person().Keys))
+		return
+	}
 	legacy, err := c.verifyStatement(keys, v2, v1, m.Vouch.Signature)
 	switch {
 	case legacy:
@@ -135,12 +138,16 @@ func (c *checker) acceptance(mf *state.MemberFile, i int, sp statementPolicy) {
 	}
 	kf := c.st.Keys[p.Keys[0]]
 	if kf == nil || kf.Key == nil {
-		c.errorf(f, ptr+"/acceptance", rules.MemberAcceptance, "acceptance of %q cannot be checked: key %s has no usable key file", p.ID, p.Keys[0])
+		c.errorf(f, ptr+"/acceptance", rules.MemberAcceptance, "acceptance of %q cannot be checked: key %s has no usable key file (%s); add the armored public key there", p.ID, p.Keys[0], keyFilesOf(p.Keys[:1]))
 		return
 	}
-	sign := fmt.Sprintf("sign the output of `embargo statement acceptance --person %s` (policy version %s) with key %s and paste it under acceptance", p.ID, c.st.Policy.Version, p.Keys[0])
-	v2, v1 := sp.acceptance(statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists})
+	sign := fmt.Sprintf("sign the output of `embargo statement acceptance --person %s` (policy version %s) with key %s: embargo sign acceptance --person %s --gpg", p.ID, c.st.Policy.Version, p.Keys[0], p.ID)
+	a := statement.Acceptance{Person: p.ID, Member: m.ID, Key: p.Keys[0], Lists: m.Lists}
+	v2, v1 := sp.acceptance(a)
 	legacy, err := c.verifyStatement([]*pgp.Key{kf.Key}, v2, v1, p.Acceptance)
+	if errors.Is(err, pgp.ErrBadSignature) && c.earlierTerms(f, ptr, p, a, kf.Key, sp, sign) {
+		return
+	}
 	switch {
 	case legacy:
 		sev, why := sp.legacyVerdict(c.now)

@@ -79,13 +79,27 @@ func ruleCases() []ruleCase {
 		{name: "exploits-deadline-missing", rule: "exploits.deadline", mutate: []mutator{del(exploited, "exploits.published")}},
 		{name: "extension-reason-missing", rule: "extension.reason", mutate: []mutator{del(extended, "extensions.0.reason")}},
 		{name: "extension-reason-nontechnical", rule: "extension.reason", mutate: []mutator{set(hardware, "extensions.0.reason_kind", "other")}},
+		{name: "extension-approver-self", rule: "extension.approver", mutate: []mutator{set(extended, "extensions.0.requested_by", "mara-openwall")}},
+		{name: "extension-approver-coordinators", rule: "extension.approver", mutate: []mutator{
+			replace("policy.yaml", "mergers: []", "mergers: []\nextensions:\n  approvers: coordinators"),
+			set(extended, "extensions.0.approved_by", "[dana-debian]")}},
 		{name: "member-vouch-missing", rule: "member.vouch", mutate: []mutator{del(debian, "vouch")}},
+		{name: "member-vouch-teammate-unsigned", rule: "member.vouch", mutate: []mutator{
+			replace(debian, "    forge: eli-marchetti", "    forge: eli-marchetti\n    vouch:\n      by: dana-debian\n      signature: |\n        -----BEGIN PGP SIGNATURE-----\n\n        wqsEABYIAF0FgmrmgQAJEEKI410PAUCwNRQAAAAAABwAEHNhbHRAbm90YXRpb25z\n        -----END PGP SIGNATURE-----")}},
+		{name: "member-vouch-teammate-circle", rule: "member.vouch", mutate: []mutator{
+			replace(debian, "    keys: [F34780682F10345BC720C9114288E35D0F0140B0]", "    keys: [F34780682F10345BC720C9114288E35D0F0140B0]\n    vouch: {by: eli-debian, signature: \"-----BEGIN PGP SIGNATURE-----\\n\\nwqsE\\n-----END PGP SIGNATURE-----\\n\"}"),
+			replace(debian, "    forge: eli-marchetti", "    forge: eli-marchetti\n    vouch: {by: dana-debian, signature: \"-----BEGIN PGP SIGNATURE-----\\n\\nwqsE\\n-----END PGP SIGNATURE-----\\n\"}")}},
 		{name: "member-vouch-own-org", rule: "member.vouch", mutate: []mutator{set(debian, "vouch.by", "eli-debian")}},
 		{name: "member-vouch-bad-signature", rule: "member.vouch", mutate: []mutator{set(debian, "vouch.by", "greta-suse")}},
 		{name: "member-contact", rule: "member.contact", mutate: []mutator{del(debian, "contact")}},
 		{name: "member-acceptance-missing", rule: "member.acceptance", mutate: []mutator{del(debian, "people.0.acceptance")}},
 		{name: "member-acceptance-other-lists", rule: "member.acceptance", mutate: []mutator{set(debian, "lists", "[distros]")}},
 		{name: "member-acceptance-policy-version", rule: "member.acceptance", mutate: []mutator{set("policy.yaml", "version", `"2027-1"`)}},
+		// dana-debian recorded what she accepted: within the grace a warning, after it an error; eli-debian did not: an error.
+		{name: "member-acceptance-grace", rule: "member.acceptance", mutate: []mutator{recordAccepted(debian, 0, danaAcceptance()),
+			set("policy.yaml", "version", `"2027-1"`), replace("policy.yaml", "mergers: []", "mergers: []\nstatements:\n  acceptance_grace: 2026-12-31")}},
+		{name: "member-acceptance-grace-over", rule: "member.acceptance", now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), mutate: []mutator{recordAccepted(debian, 0, danaAcceptance()),
+			set("policy.yaml", "version", `"2027-1"`), replace("policy.yaml", "mergers: []", "mergers: []\nstatements:\n  acceptance_grace: 2026-12-31")}},
 		{name: "key-file-missing", rule: "key.file", mutate: []mutator{remove("members/keys/F34780682F10345BC720C9114288E35D0F0140B0.asc")}},
 		{name: "key-file-garbage", rule: "key.file", mutate: []mutator{write("members/keys/F34780682F10345BC720C9114288E35D0F0140B0.asc", "not a key\n")}},
 		{name: "key-file-misnamed", rule: "key.file", mutate: []mutator{copyFile("members/keys/00F09190A736E71F59D6F5ECF923CF5353286C53.asc", "members/keys/F34780682F10345BC720C9114288E35D0F0140B0.asc")}},

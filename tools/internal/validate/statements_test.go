@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/source"
@@ -27,7 +29,7 @@ const (
 // testSigner reads the TEST private key of an example person.
 func testSigner(t testing.TB, fpr string) *pgp.Signer {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "testkeys", fpr+".key"))
+	data, err := os.ReadFile(filepath.Join(exampledata.Root(t), "examples", "testkeys", fpr+".key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,4 +340,14 @@ func indent(s, prefix string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// recordAccepted writes what a person's acceptance names (accepted:), from
+// dir's policy as it is when the mutator runs, as `embargo sign` records it.
+func recordAccepted(file string, person int, a statement.Acceptance) mutator {
+	return func(t testing.TB, dir string) {
+		a := a.ForPolicy(policyValue(t, dir))
+		q, _ := json.Marshal(map[string]string{"version": a.PolicyVersion, "terms": a.Terms})
+		set(file, "people."+strconv.Itoa(person)+".accepted", string(q))(t, dir)
+	}
 }

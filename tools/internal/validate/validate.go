@@ -21,6 +21,7 @@ func Check(st *state.State, now time.Time, out *finding.List) {
 	c.members()
 	c.keys()
 	c.issues()
+	c.extensionApprovers()
 	c.codeOwners()
 }
 

@@ -412,10 +412,10 @@ var (
 	exampleErr   error
 )
 
-// exampleData reads policy.yaml, roles/, members/ and issues/ of the module root.
+// exampleData reads policy.yaml, roles/, members/ and issues/ of the example group.
 func exampleData(t testing.TB) map[string]string {
 	t.Helper()
-	root := repoRoot(t)
+	root := exampledata.Dir(t)
 	exampleOnce.Do(func() {
 		exampleFiles = map[string]string{}
 		for _, top := range []string{"policy.yaml", "roles", "members", "issues"} {
@@ -443,7 +443,7 @@ func exampleData(t testing.TB) map[string]string {
 	return exampleFiles
 }
 
-// repoRoot finds the module root, where the bundled example lives.
+// repoRoot finds the module root, where the example test keys live.
 func repoRoot(t testing.TB) string {
 	t.Helper()
 	return exampledata.Root(t)

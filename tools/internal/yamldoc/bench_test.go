@@ -8,7 +8,7 @@ import (
 // BenchmarkRecord compares the two ways a record is read: the fast path and
 // yaml.v3's node tree with its conversion to a value.
 func BenchmarkRecord(b *testing.B) {
-	data, err := os.ReadFile("../../../issues/2025/EMB-2025-0002.yaml")
+	data, err := os.ReadFile("../../../examples/group/issues/2025/EMB-2025-0002.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

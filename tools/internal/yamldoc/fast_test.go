@@ -98,7 +98,7 @@ func TestFastValue(t *testing.T) {
 func TestFastValueOnTheExample(t *testing.T) {
 	var files []string
 	for _, g := range []string{"policy.yaml", "roles/*.yaml", "members/*.yaml", "issues/*/*.yaml"} {
-		m, _ := filepath.Glob(filepath.Join("../../..", g))
+		m, _ := filepath.Glob(filepath.Join("../../../examples/group", g))
 		files = append(files, m...)
 	}
 	fast, issues := 0, 0
@@ -124,7 +124,7 @@ func TestFastValueOnTheExample(t *testing.T) {
 // FuzzFastValue: whenever the fast path takes an input, Parse accepts it and
 // Value returns the same value.
 func FuzzFastValue(f *testing.F) {
-	for _, g := range []string{"../../../issues/*/*.yaml", "../../../members/*.yaml", "../../../roles/*.yaml", "../../../policy.yaml"} {
+	for _, g := range []string{"../../../examples/group/issues/*/*.yaml", "../../../examples/group/members/*.yaml", "../../../examples/group/roles/*.yaml", "../../../examples/group/policy.yaml"} {
 		m, _ := filepath.Glob(g)
 		for _, p := range m {
 			if data, err := os.ReadFile(p); err == nil {

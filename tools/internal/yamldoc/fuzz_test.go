@@ -11,8 +11,8 @@ import (
 // FuzzParse: any input either parses into a tree whose every node has a
 // position and converts to JSON, or fails with a *SyntaxError — never a panic.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("../../../issues/*/*.yaml")
-	more, _ := filepath.Glob("../../../members/*.yaml")
+	seeds, _ := filepath.Glob("../../../examples/group/issues/*/*.yaml")
+	more, _ := filepath.Glob("../../../examples/group/members/*.yaml")
 	for _, p := range append(seeds, more...) {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)

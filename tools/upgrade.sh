@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Upgrade a group's repository to a newer embargo: take every file of the tool
+# (tools/, schema/, docs, workflows, examples/, Makefile, go.mod, ...) from the
+# template revision REV, and keep the group's records (policy.yaml, roles/,
+# members/, issues/, .github/CODEOWNERS) as they are. The template never holds
+# a group's records, so nothing can conflict; the result is one change for a
+# coordinator to sign (docs/guides/upgrade.md):
+#
+#   git fetch template && tools/upgrade.sh template/main && git commit -S -m "Upgrade embargo"
+set -euo pipefail
+rev=${1:?usage: tools/upgrade.sh TEMPLATE-REVISION (e.g. template/main)}
+cd "$(git rev-parse --show-toplevel)"
+group=(policy.yaml roles members issues .github/CODEOWNERS)
+
+git rev-parse --verify --quiet "$rev^{commit}" >/dev/null || { echo "upgrade: $rev is not a commit; git fetch the template first" >&2; exit 2; }
+if ! git diff --quiet || ! git diff --cached --quiet; then
+	echo "upgrade: commit or stash your changes first" >&2
+	exit 2
+fi
+for p in "${group[@]}"; do
+	if git cat-file -e "$rev:$p" 2>/dev/null; then
+		echo "upgrade: $rev holds $p, a group's record; it is not the embargo template" >&2
+		exit 2
+	fi
+done
+exclude=()
+for p in "${group[@]}"; do exclude+=(":(exclude)$p"); done
+# The tool's files go (those the template dropped stay gone), then come back
+# as the template has them.
+git ls-files -z -- . "${exclude[@]}" | xargs -0 --no-run-if-empty git rm -q --
+git checkout "$rev" -- .
+git status --short
+echo "upgrade: the tool's files are now those of $(git rev-parse --short "$rev^{commit}"); review, run make test, and commit signed" >&2
