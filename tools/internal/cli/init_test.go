@@ -197,6 +197,8 @@ func TestWhoCan(t *testing.T) {
 		{"members/debian.yaml", "own-member (access rule 3, members/*.yaml): dana-debian, eli-debian"},
 		{"members/keys/" + "F34780682F10345BC720C9114288E35D0F0140B0.asc", "key-owner (access rule 4, members/keys/*.asc): dana-debian"},
 		{"policy.yaml", "coordinators (access rule 1, policy.yaml): mara-openwall, tomas-openwall"},
+		{"roles/coordinators.yaml", "and a change lands only when 2 of mara-openwall, tomas-openwall sign for the result (access rule 6, roles/**, threshold 2; embargo approve)"},
+		{"members/openwall.yaml", "and a change lands only when 2 of mara-openwall, tomas-openwall sign for the result (access rule 7, members/openwall.yaml, threshold 2"},
 		{"issues/2026/EMB-2026-0099.yaml", "issue-team (access rule 5, issues/**): a new issue: the person it names as handler"},
 		{"issues/notes.txt", "nobody: not a record path"},
 		{"README", "nobody: no access rule"},

@@ -94,6 +94,10 @@ func runWhoCan(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "  %s (%s): nobody at this revision\n", g.Principal, rule)
 		}
 	}
+	for _, th := range acc.Thresholds {
+		fmt.Fprintf(e.stdout, "  and a change lands only when %d of %s sign for the result (access rule %d, %s, threshold %d; embargo approve)\n",
+			th.N, listPeople(th.People), th.Rule+1, th.Pattern, th.N)
+	}
 	return nil
 }
 

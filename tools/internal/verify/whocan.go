@@ -37,6 +37,17 @@ type Access struct {
 	Exists  bool
 	Grants  []Grant
 	Refused string
+	// Thresholds are the matching access rules with threshold: N > 1: a
+	// change lands only when N of the people the rule allows sign for it.
+	Thresholds []Threshold
+}
+
+// Threshold is one two-person (or more) rule over a path.
+type Threshold struct {
+	Rule    int
+	Pattern string
+	N       int
+	People  []string // who the rule allows, each counts once
 }
 
 // WhoCan answers `embargo who-can`: who may sign a commit that changes path p
@@ -76,6 +87,15 @@ func WhoCan(repo *git.Repository, src *source.Tree, t *Trust, p string) (*Access
 		k := slices.IndexFunc(rule.Paths, func(pat string) bool { return access.Match(pat, p) })
 		if k < 0 {
 			continue
+		}
+		if rule.Threshold > 1 {
+			th := Threshold{Rule: i, Pattern: rule.Paths[k], N: rule.Threshold}
+			for _, person := range t.activeWhere(func(string) bool { return true }) {
+				if v.ruleAllows(t, rule, person, []change{ch}, src.Root) {
+					th.People = append(th.People, person)
+				}
+			}
+			acc.Thresholds = append(acc.Thresholds, th)
 		}
 		for _, principal := range rule.Allow {
 			g := Grant{Rule: i, Pattern: rule.Paths[k], Principal: principal}
