@@ -31,12 +31,38 @@ type Options struct {
 	// sequence of pull requests it was, each by the state before it (see
 	// landings).
 	FastForward bool
+	// Summary, when set, receives what the run judged: for the one line a
+	// clean run prints ("verified 6 commits by dana-debian, rui-redhat").
+	Summary *Summary
 	// AllowEmpty accepts an empty range (head already in base's history)
 	// without a finding: a branch pushed at a commit main already has.
 	AllowEmpty bool
 	// Reopen, when set, opens a second handle on the same repository, so that
 	// reading the changes can run beside the walk. Optional: only speed.
 	Reopen func() (*git.Repository, error)
+}
+
+// Summary is what a verification run judged.
+type Summary struct {
+	Commits int      // commits judged
+	Signers []string // the people whose signatures were accepted, sorted
+}
+
+// summarize fills opt.Summary from the judged commits.
+func (v *verifier) summarize(opt Options, commits int) {
+	if opt.Summary == nil {
+		return
+	}
+	opt.Summary.Commits = commits
+	seen := map[string]bool{}
+	for _, p := range v.signers {
+		seen[p] = true
+	}
+	opt.Summary.Signers = opt.Summary.Signers[:0]
+	for p := range seen {
+		opt.Summary.Signers = append(opt.Summary.Signers, p)
+	}
+	slices.Sort(opt.Summary.Signers)
 }
 
 // secondHandleAfter is the range length from which reading changes on a second
@@ -130,6 +156,7 @@ func (v *verifier) verifyRange(base, head plumbing.Hash, opt Options) ([]finding
 		if tip, ok := v.parsed[head]; ok {
 			out = append(out, v.thresholds(trust, base, commits, tip)...)
 		}
+		v.summarize(opt, len(commits))
 		finding.Sort(out)
 		return out, nil
 	}
@@ -168,6 +195,7 @@ func (v *verifier) verifyRange(base, head plumbing.Hash, opt Options) ([]finding
 		good = good && len(fs) == 0
 		out = append(out, fs...)
 	}
+	v.summarize(opt, len(commits))
 	finding.Sort(out)
 	return out, nil
 }
@@ -311,6 +339,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 		}
 		out = append(out, v.thresholds(t, g.before, g.commits, g.commits[len(g.commits)-1])...)
 	}
+	v.summarize(opt, len(commits))
 	finding.Sort(out)
 	return out, nil
 }
