@@ -118,7 +118,7 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 				return a, false
 			}
 			changers = append(changers, c)
-			changed = chs
+			changed = append(changed, chs...)
 		}
 	}
 	if len(changers) == 0 {
@@ -133,9 +133,12 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 	if beforeContent, err := content(v.rootOf(before)); err == nil && beforeContent == final {
 		return a, false // changed and changed back: nothing to approve
 	}
+	// A change of the paths after a commit voids what that commit signed for,
+	// even if a later change brings the same content back.
+	changedLater := changedAfter(group, changers)
 	for _, c := range group {
 		person := v.signers[c.Hash]
-		if person == "" || slices.Contains(a.Signed, person) {
+		if person == "" || slices.Contains(a.Signed, person) || changedLater[c.Hash] {
 			continue
 		}
 		if got, err := content(c.Tree); err != nil || got != final {
@@ -148,6 +151,26 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 	}
 	a.MayApprove = v.mayApprove(t, rule, a.Signed, changed, tip.Tree)
 	return a, true
+}
+
+// changedAfter marks the commits of group that some commit of changers
+// descends from (a change came after them), in one pass over the group from
+// its newest commits to its oldest.
+func changedAfter(group []*gitobj.Commit, changers []*gitobj.Commit) map[plumbing.Hash]bool {
+	isChanger := make(map[plumbing.Hash]bool, len(changers))
+	for _, c := range changers {
+		isChanger[c.Hash] = true
+	}
+	later := map[plumbing.Hash]bool{}
+	for i := len(group) - 1; i >= 0; i-- { // children before parents
+		c := group[i]
+		if isChanger[c.Hash] || later[c.Hash] {
+			for _, p := range c.Parents {
+				later[p] = true
+			}
+		}
+	}
+	return later
 }
 
 func listOrNone(people []string) string {

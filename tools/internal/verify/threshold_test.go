@@ -52,6 +52,15 @@ func TestRow33Threshold(t *testing.T) {
 		c := f.commitAs(mara(t), map[string]string{"roles/coordinators.yaml": "coordinators: [mara-openwall, dana-debian]\n"}, "and drop tomas")
 		expect(t, f.verifyRange(base, c), want{rule: "sig.threshold", commit: c, text: "signed for it: mara-openwall;"})
 	})
+	t.Run("an approval, a change away and back: the approval is void", func(t *testing.T) {
+		f.t = t
+		f.checkout(base)
+		f.commitAs(mara(t), roles, "add dana")
+		approve(tomas(t))
+		f.commitAs(mara(t), map[string]string{"roles/coordinators.yaml": "coordinators: [mara-openwall, dana-debian]\n"}, "drop tomas")
+		back := f.commitAs(mara(t), roles, "and back")
+		expect(t, f.verifyRange(base, back), want{rule: "sig.threshold", commit: back, text: "signed for it: mara-openwall;"})
+	})
 	t.Run("an approval from before the range does not count", func(t *testing.T) {
 		f.t = t
 		// tomas approved this very content once, in an earlier range that
