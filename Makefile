@@ -60,6 +60,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyDetached$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzJudgeKey$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
+	$(GO) test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCommit$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
 	$(GO) test -run '^$$' -fuzz '^FuzzParseTree$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
 	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./tools/internal/access

@@ -137,3 +137,58 @@ func signConfig(t time.Time) *packet.Config {
 	cfg.DefaultHash = crypto.SHA256
 	return cfg
 }
+
+// AddEncryptionSubkey adds an encryption subkey created at t, bound by a
+// signature of the primary key made at t: X25519 (ECDH on Curve25519) for
+// an EdDSA key, X25519 for a v6 Ed25519 key, RSA-3072 for an RSA key. It
+// exists for the example's test keys (examples/testkeys), which were made
+// sign-only.
+func (s *Signer) AddEncryptionSubkey(t time.Time) error {
+	cfg := signConfig(t)
+	switch pk := s.entity.PrimaryKey; pk.PubKeyAlgo {
+	case packet.PubKeyAlgoEdDSA:
+		cfg.Algorithm, cfg.Curve = packet.PubKeyAlgoEdDSA, packet.Curve25519
+	case packet.PubKeyAlgoEd25519:
+		cfg.Algorithm, cfg.V6Keys = packet.PubKeyAlgoEd25519, pk.Version == 6
+	case packet.PubKeyAlgoRSA:
+		cfg.Algorithm, cfg.RSABits = packet.PubKeyAlgoRSA, 3072
+	default:
+		return fmt.Errorf("adding an encryption subkey: unsupported primary key algorithm %d", pk.PubKeyAlgo)
+	}
+	if err := s.entity.AddEncryptionSubkey(cfg); err != nil {
+		return fmt.Errorf("adding an encryption subkey: %v", err)
+	}
+	return nil
+}
+
+// CanEncrypt reports whether the key has an encryption key valid at now.
+func (s *Signer) CanEncrypt(now time.Time) bool {
+	_, ok := s.entity.EncryptionKey(now, Config(now))
+	return ok
+}
+
+// Decrypt reads one armored message encrypted to this key, as a recipient
+// does: for tests and the demo, which play the example's people with their
+// published TEST keys. It refuses messages without integrity protection
+// and fails when the integrity check fails.
+func (s *Signer) Decrypt(armored []byte, now time.Time) ([]byte, error) {
+	body, err := dearmor(armored, messageType, MaxMessageSize)
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	md, err := openpgp.ReadMessage(bytes.NewReader(body), openpgp.EntityList{s.entity}, nil, Config(now))
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	if !md.IsEncrypted {
+		return nil, errors.New("decrypting: the message is not encrypted")
+	}
+	plain, err := io.ReadAll(io.LimitReader(md.UnverifiedBody, MaxMessageSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	if len(plain) > MaxMessageSize {
+		return nil, errors.New("decrypting: the plaintext is too large")
+	}
+	return plain, nil
+}
