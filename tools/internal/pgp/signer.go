@@ -139,10 +139,8 @@ func signConfig(t time.Time) *packet.Config {
 }
 
 // AddEncryptionSubkey adds an encryption subkey created at t, bound by a
-// signature of the primary key made at t: X25519 (ECDH on Curve25519) for
-// an EdDSA key, X25519 for a v6 Ed25519 key, RSA-3072 for an RSA key. It
-// exists for the example's test keys (examples/testkeys), which were made
-// sign-only.
+// signature of the primary key made at t: ECDH on Curve25519 for an EdDSA
+// key, X25519 for a v6 Ed25519 key, RSA-3072 for an RSA key.
 func (s *Signer) AddEncryptionSubkey(t time.Time) error {
 	cfg := signConfig(t)
 	switch pk := s.entity.PrimaryKey; pk.PubKeyAlgo {
@@ -159,6 +157,63 @@ func (s *Signer) AddEncryptionSubkey(t time.Time) error {
 		return fmt.Errorf("adding an encryption subkey: %v", err)
 	}
 	return nil
+}
+
+// WithEncryptionSubkey appends a new encryption subkey, created and bound at
+// t (see AddEncryptionSubkey), to an armored private key and its armored
+// public key file, and returns both armored again. Every packet already
+// there is kept byte for byte, so signatures the key made stay as they were
+// and the key file changes only by the subkey. It exists for the example's
+// TEST keys (examples/testkeys), which were made sign-only.
+func WithEncryptionSubkey(privateArmored, publicArmored []byte, t time.Time) (priv, pub []byte, err error) {
+	s, err := ReadSigner(privateArmored)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := ParseKeyFile(publicArmored)
+	if err != nil {
+		return nil, nil, err
+	}
+	if k.Fingerprint != s.Fingerprint() {
+		return nil, nil, fmt.Errorf("the public key %s is not the private key %s", k.Fingerprint, s.Fingerprint())
+	}
+	if err := s.AddEncryptionSubkey(t); err != nil {
+		return nil, nil, err
+	}
+	sub := s.entity.Subkeys[len(s.entity.Subkeys)-1]
+	var pubPkts, privPkts bytes.Buffer
+	if err := sub.PublicKey.Serialize(&pubPkts); err != nil {
+		return nil, nil, err
+	}
+	if err := sub.PrivateKey.Serialize(&privPkts); err != nil {
+		return nil, nil, err
+	}
+	for _, b := range sub.Bindings {
+		if err := b.Packet.Serialize(&pubPkts); err != nil {
+			return nil, nil, err
+		}
+		if err := b.Packet.Serialize(&privPkts); err != nil {
+			return nil, nil, err
+		}
+	}
+	privBody, err := dearmor(privateArmored, privateKeyType, MaxKeyFileSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	pubBody, err := dearmor(publicArmored, publicKeyType, MaxKeyFileSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw := func(body []byte) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := w.Write(body); return err }
+	}
+	if priv, err = armored(privateKeyType, raw(append(privBody, privPkts.Bytes()...))); err != nil {
+		return nil, nil, err
+	}
+	if pub, err = armored(publicKeyType, raw(append(pubBody, pubPkts.Bytes()...))); err != nil {
+		return nil, nil, err
+	}
+	return priv, pub, nil
 }
 
 // CanEncrypt reports whether the key has an encryption key valid at now.
