@@ -92,12 +92,14 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	good, err := edit(files, embargoedIssue, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
+	// The record is sealed: dana-debian, its handler, opens it with her key,
+	// adds a line and seals it again to its team.
+	good, err := editSealed(files, embargoedIssue, keys[handlerKey], now, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
 	if err != nil {
 		return nil, err
 	}
 	goodHead, err := commit(good, root, handlerKey, "Dana Whitfield", "dana@debian.example.org",
-		"EMB-2026-0004: record that Debian's ferrule packagers were told\n", at(20))
+		"EMB-2026-0004: record who else was told\n", at(20)) // a commit message is plain text: it names no sealed detail
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +129,14 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead} {
+	// A coordinator files a new report of a sealed list in plain text, then
+	// seals it in a second commit: the plain text is in history already.
+	plainHead, err := plainThenSealed(files, root, commit, now, at(3))
+	if err != nil {
+		return nil, err
+	}
+
+	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead, "pr/plain-then-sealed": plainHead} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			return nil, err
 		}
@@ -144,6 +153,7 @@ func Build(exampleDir, dir string, now time.Time) (*Result, error) {
 		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead, Now: now, Accept: true},
 		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead, Now: now},
 		{Branch: "pr/disclosed-informed", Title: "a week later EMB-2026-0004 is overdue; greta-suse records who she told of the disclosed EMB-2026-0003 (allowed: the late record is not this change's)", Base: root, Head: otherHead, Now: later, Accept: true},
+		{Branch: "pr/plain-then-sealed", Title: "mara-openwall files EMB-2026-0006 in plain text and seals it in a second commit (refused: the plain text is in history)", Base: root, Head: plainHead, Now: now},
 		{Branch: "pr/update-informed", Title: "the same week later, a change to the overdue EMB-2026-0004 itself (refused until it is disclosed or extended)", Base: root, Head: goodHead, Now: later},
 	}}, nil
 }

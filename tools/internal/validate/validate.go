@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/seal"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -20,6 +21,7 @@ func Check(st *state.State, now time.Time, out *finding.List) {
 	c.keys()
 	c.issues()
 	c.codeOwners()
+	seal.Check(st, now, out) // sealed.*: docs/formats.md, "Sealed records"
 }
 
 type checker struct {
