@@ -48,7 +48,7 @@ bench-gate:
 
 # Go benchmarks of the hot paths.
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp ./tools/internal/timeline
+	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp ./tools/internal/timeline ./tools/internal/seal
 
 # Every fuzz target for FUZZTIME each (default 60s); crashers land in testdata/fuzz.
 FUZZTIME ?= 60s
