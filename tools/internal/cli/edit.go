@@ -79,6 +79,7 @@ func runEdit(e *env, args []string) error {
 			}
 			if out.team != nil {
 				fmt.Fprintf(e.stdout, "sealed %s to %s\n", path, strings.Join(out.team, ", "))
+				warnComments(e, path, out.data)
 			} else {
 				fmt.Fprintf(e.stdout, "wrote %s (in plain text: its list does not seal it)\n", path)
 			}

@@ -150,9 +150,7 @@ func (o overlay) Read(p string) ([]byte, error) {
 }
 
 // judgeRecord loads the working tree with data at path, runs every rule, and
-// returns the state and the findings that stop sealing: errors in that
-// record, except the sealed rules (sealing is what they ask for) and the
-// clock's (a late record may still be sealed).
+// returns the state and the findings that stop sealing it (see stopping).
 func judgeRecord(repo, path string, data []byte, now time.Time) (*state.State, []finding.Finding, error) {
 	var out finding.List
 	st, err := state.Load(overlay{source.Dir{Root: repo}, map[string][]byte{path: data}}, &out)
@@ -160,13 +158,7 @@ func judgeRecord(repo, path string, data []byte, now time.Time) (*state.State, [
 		return nil, nil, err
 	}
 	validate.Check(st, now, &out)
-	var stop []finding.Finding
-	for _, f := range out.Sorted() {
-		if f.File == path && f.Severity == finding.Error && !strings.HasPrefix(f.Rule, "sealed.") && !rules.ClockOnlyFinding(f) {
-			stop = append(stop, f)
-		}
-	}
-	return st, stop, nil
+	return st, stopping(path, out.Sorted()), nil
 }
 
 // refuse prints the findings that stop a record from being sealed.
@@ -241,8 +233,9 @@ func runSeal(e *env, args []string) error {
 		paths = append(paths, p)
 	}
 	failed := false
+	tree := &treeJudgement{repo: s.repo, now: now}
 	for _, p := range paths {
-		if err := sealOne(e, &s, p, now); err != nil {
+		if err := sealOne(e, &s, tree, p, now); err != nil {
 			if !errors.Is(err, errFindings) {
 				sayError(e, "%v", err)
 			}
@@ -255,7 +248,58 @@ func runSeal(e *env, args []string) error {
 	return nil
 }
 
-func sealOne(e *env, s *sealFlags, path string, now time.Time) error {
+// treeJudgement runs every rule over the working tree once, for all the
+// plain records of one `seal`.
+type treeJudgement struct {
+	repo string
+	now  time.Time
+	done bool
+	st   *state.State
+	fs   []finding.Finding
+	err  error
+}
+
+// of returns the state and the findings that stop sealing path as it is on disk.
+func (j *treeJudgement) of(path string, data []byte) (*state.State, []finding.Finding, error) {
+	if !j.done {
+		j.done = true
+		var out finding.List
+		if j.st, j.err = state.Load(source.Dir{Root: j.repo}, &out); j.err == nil {
+			validate.Check(j.st, j.now, &out)
+			j.fs = out.Sorted()
+		}
+	}
+	if j.err != nil {
+		return nil, nil, j.err
+	}
+	return j.st, stopping(path, j.fs), nil
+}
+
+// stopping keeps the findings that stop sealing the record at path: its
+// errors, except the sealed rules (sealing is what they ask for) and the
+// clock's (a late record may still be sealed).
+func stopping(path string, fs []finding.Finding) []finding.Finding {
+	var stop []finding.Finding
+	for _, f := range fs {
+		if f.File == path && f.Severity == finding.Error && !strings.HasPrefix(f.Rule, "sealed.") && !rules.ClockOnlyFinding(f) {
+			stop = append(stop, f)
+		}
+	}
+	return stop
+}
+
+// warnComments says which comments a sealed record keeps in plain text.
+func warnComments(e *env, path string, sealed []byte) {
+	if lines := seal.PlainComments(path, sealed); len(lines) > 0 {
+		var at []string
+		for _, l := range lines {
+			at = append(at, fmt.Sprint(l))
+		}
+		e.warnf("%s keeps comments in plain text, by the keys on lines %s: only comments on private fields are sealed; move anything private into notes", path, strings.Join(at, ", "))
+	}
+}
+
+func sealOne(e *env, s *sealFlags, tree *treeJudgement, path string, now time.Time) error {
 	data, err := os.ReadFile(filepath.Join(s.repo, filepath.FromSlash(path)))
 	if err != nil {
 		return err
@@ -280,7 +324,10 @@ func sealOne(e *env, s *sealFlags, path string, now time.Time) error {
 			return err
 		}
 	}
-	st, stop, err := judgeRecord(s.repo, path, plain, now)
+	st, stop, err := tree.of(path, plain)
+	if is.Sealed != "" {
+		st, stop, err = judgeRecord(s.repo, path, plain, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -296,6 +343,7 @@ func sealOne(e *env, s *sealFlags, path string, now time.Time) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "sealed %s to %s\n", path, strings.Join(team.People, ", "))
+	warnComments(e, path, out)
 	return nil
 }
 

@@ -137,6 +137,10 @@ func TestSealWithGnuPG(t *testing.T) {
 	if code != ExitOK || stdout != "sealed "+sealedIssue+" to dana-debian, ines-amazon, mara-openwall, rui-redhat, tomas-openwall\n" {
 		t.Fatalf("seal: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// The record's header comment stays plain, and seal says so.
+	if !strings.Contains(stderr, "embargo: warning: "+sealedIssue+" keeps comments in plain text, by the keys on lines 3:") {
+		t.Errorf("no warning about the plain comment:\n%s", stderr)
+	}
 	if code, stdout, _ := run("validate", "--repo", dir, demoNow); code != ExitOK {
 		t.Fatalf("validate after seal: exit %d\n%s", code, stdout)
 	}

@@ -324,3 +324,27 @@ func encode(n *yaml.Node) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// PlainComments returns the lines of the YAML comments a record keeps in
+// plain text (none inside the sealed part): comments are never sealed unless
+// they are attached to a private field, so a note left in one is readable by
+// everyone who can read the repository.
+func PlainComments(path string, data []byte) []int {
+	doc, err := yamldoc.Parse(path, data)
+	if err != nil {
+		return nil
+	}
+	var lines []int
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+			lines = append(lines, n.Line)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc.Root)
+	slices.Sort(lines)
+	return slices.Compact(lines)
+}
