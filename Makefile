@@ -57,7 +57,7 @@ bench-gate:
 
 # Go benchmarks of the hot paths.
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp ./tools/internal/timeline
+	$(GO) test -run '^$$' -bench . -benchmem ./tools/internal/validate ./tools/internal/verify ./tools/internal/yamldoc ./tools/internal/gitpack ./tools/internal/pgp ./tools/internal/timeline ./tools/internal/seal
 	$(GO) test -run '^$$' -bench PreReceive -benchmem ./tools/internal/cli
 
 # Every fuzz target for FUZZTIME each (default 60s); crashers land in testdata/fuzz.
@@ -70,6 +70,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyDetached$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzJudgeKey$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
+	$(GO) test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCommit$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
 	$(GO) test -run '^$$' -fuzz '^FuzzParseTree$$' -fuzztime $(FUZZTIME) ./tools/internal/gitobj
 	$(GO) test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./tools/internal/access

@@ -49,10 +49,14 @@ func runCheck(e *env, args []string) error {
 	// become one summary line (docs/guides/ci-admin.md, "Clock findings").
 	var touched map[string]bool
 	known := false
+	var out finding.List
 	if base, err := resolve(repo, "--base", r.base); err == nil {
 		touched, known = verify.TouchedPaths(repo, base, head)
+		// Sealed records are judged in every commit, not only the head.
+		if err := sealedHistory(repo, base, head, now, &out); err != nil {
+			return err
+		}
 	}
-	var out finding.List
 	out.AddAll(untouchedClock(records.Sorted(), touched, known))
 	sigs, err := verifyRange(repo, r, head, now)
 	if err != nil {

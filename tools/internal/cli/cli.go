@@ -33,7 +33,7 @@ Usage:
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
     embargo approve   [--repo DIR] [--base REV] [--dry-run]
     embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
-    embargo timeline  [--repo DIR] [--rev REV] [--now TIME] --out DIR
+    embargo timeline  [--repo DIR] [--rev REV] [--now TIME] [--unseal [--gpg-program P]] --out DIR
     embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
@@ -46,6 +46,10 @@ Usage:
     embargo statement vouch --member ID --voucher ID [--repo DIR]
     embargo statement terms --person ID [--repo DIR]
     embargo codeowners [--repo DIR] [--rev REV] [--out FILE|-] [--check]
+    embargo seal      [--repo DIR] [--now TIME] [--gpg-program P] [--force] FILE...
+    embargo unseal    [--repo DIR] [--gpg-program P] [--force] FILE
+    embargo show      [--repo DIR] [--rev REV] [--gpg-program P] ID
+    embargo edit      [--repo DIR] [--now TIME] [--gpg-program P] ID
     embargo rules
     embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
 

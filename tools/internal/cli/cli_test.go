@@ -151,9 +151,18 @@ func TestDemo(t *testing.T) {
 		"wrote 14 files to",
 		"== embargo verify --base main --head landed/two-pull-requests --fast-forward\n0 errors",
 		"sig.unknown-key",
+		"issues/2026/EMB-2026-0006.yaml:4:1: error: sealed.required: commit ",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The sealed record: its handler reads it with gpg, a member off its team cannot.
+	if _, err := exec.LookPath("gpg"); err == nil || os.Getenv("EMBARGO_REQUIRE_GPG") == "1" {
+		for _, want := range []string{"title: Use-after-free in the ferrule", "-> decrypted, as expected", "gpg: decryption failed: No secret key", "-> cannot read it, as expected"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("demo output lacks %q:\n%s", want, stdout)
+			}
 		}
 	}
 	// The embargoed issue of the example appears nowhere in the published files.
@@ -175,7 +184,7 @@ func TestDemo(t *testing.T) {
 	// The demo repository is a real git repository: git itself reads it.
 	if git, err := exec.LookPath("git"); err == nil {
 		out, err := exec.Command(git, "-C", dir, "log", "--format=%H %s", "--all").CombinedOutput()
-		if err != nil || strings.Count(string(out), "\n") != 10 {
+		if err != nil || strings.Count(string(out), "\n") != 12 {
 			t.Errorf("git log: %v\n%s", err, out)
 		}
 		if out, err := exec.Command(git, "-C", dir, "fsck", "--strict").CombinedOutput(); err != nil {

@@ -53,6 +53,9 @@ func runDemo(e *env, args []string) error {
 		failed = true
 		fmt.Fprintf(e.stdout, "unexpected: the example has errors\n")
 	}
+	if err := demoSealed(e, *repo, res.Dir, &failed); err != nil {
+		return err
+	}
 	for _, pr := range res.PRs {
 		wantPass := pr.Accept
 		prNow := "--now=" + pr.Now.Format("2006-01-02T15:04:05Z07:00")

@@ -16,9 +16,22 @@ func TestExportCLI(t *testing.T) {
 	if code != ExitOK || strings.Count(stdout, "-----BEGIN PGP PUBLIC KEY BLOCK-----") != 1 || !strings.HasSuffix(stdout, "-----END PGP PUBLIC KEY BLOCK-----\n") {
 		t.Errorf("export-keys: exit %d\n%s%s", code, stdout, stderr)
 	}
-	// The example's test keys sign only; the tool says a list server cannot encrypt to them.
-	if !strings.Contains(stderr, "embargo: warning: key F34780682F10345BC720C9114288E35D0F0140B0 of dana-debian has no encryption subkey") {
-		t.Errorf("no encryption warning:\n%s", stderr)
+	// The example's test keys have encryption subkeys (sealed records are
+	// encrypted to them); a sign-only key gets a warning that a list server
+	// cannot encrypt to it.
+	if strings.Contains(stderr, "no encryption subkey") {
+		t.Errorf("an encryption warning for the example's keys:\n%s", stderr)
+	}
+	signOnly := exampledata.Copy(t)
+	old, err := os.ReadFile(filepath.Join("testdata", "dana-sign-only.asc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(signOnly, "members", "keys", "F34780682F10345BC720C9114288E35D0F0140B0.asc"), old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, stderr := run("export-keys", "--repo", signOnly, "--list", "linux-distros", demoNow); !strings.Contains(stderr, "embargo: warning: key F34780682F10345BC720C9114288E35D0F0140B0 of dana-debian has no encryption subkey") {
+		t.Errorf("no encryption warning for a sign-only key:\n%s", stderr)
 	}
 
 	out := filepath.Join(t.TempDir(), "lists", "linux-distros")

@@ -42,6 +42,35 @@ findings on records the change does not touch are one warning line. Without --ba
 the first of origin/HEAD, origin/main and main that exists.`,
 		example: "embargo check --base origin/main --head HEAD",
 	},
+	"seal": {
+		usage: "embargo seal [--repo DIR] [--now TIME] [--gpg-program P] [--force] FILE...",
+		about: `Encrypts the private fields of issue records (title, summary, reporter, CVEs, affected,
+informed, leaks, public, notes, extension reasons) into their sealed field: one OpenPGP
+message, AES-256 with an integrity check, to the encryption keys of the handler, the response
+team and the coordinators, read from the repository's own key files. It checks the plain
+record with every rule first and refuses one with errors (docs/guides/sealed-records.md).`,
+		example: "embargo seal issues/2026/EMB-2026-0006.yaml",
+	},
+	"unseal": {
+		usage: "embargo unseal [--repo DIR] [--gpg-program P] [--force] FILE",
+		about: `Writes a sealed record back in plain text, decrypted by your own gpg (the tool never reads a
+private key), for its disclosure. It refuses an embargoed record of a sealed list unless
+--force: plain text that reaches history cannot be taken back.`,
+		example: "embargo unseal issues/2026/EMB-2026-0004.yaml",
+	},
+	"show": {
+		usage: "embargo show [--repo DIR] [--rev REV] [--gpg-program P] ID",
+		about: `Prints an issue record with its sealed part opened by your own gpg, to the terminal only:
+nothing is written to disk.`,
+		example: "embargo show EMB-2026-0004",
+	},
+	"edit": {
+		usage: "embargo edit [--repo DIR] [--now TIME] [--gpg-program P] ID",
+		about: `Opens a sealed record in $EDITOR: decrypts it with your gpg into a private folder, checks
+what you saved with every rule, seals it again to the team as the record now names it, and
+removes the plain text; a record is never left half-written.`,
+		example: "embargo edit EMB-2026-0004",
+	},
 	"approve": {
 		usage: "embargo approve [--repo DIR] [--base REV] [--now TIME] [--dry-run]",
 		about: `The two-person rule: shows which paths under an access rule with a threshold the branch

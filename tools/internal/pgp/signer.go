@@ -137,3 +137,113 @@ func signConfig(t time.Time) *packet.Config {
 	cfg.DefaultHash = crypto.SHA256
 	return cfg
 }
+
+// AddEncryptionSubkey adds an encryption subkey created at t, bound by a
+// signature of the primary key made at t: ECDH on Curve25519 for an EdDSA
+// key, X25519 for a v6 Ed25519 key, RSA-3072 for an RSA key.
+func (s *Signer) AddEncryptionSubkey(t time.Time) error {
+	cfg := signConfig(t)
+	switch pk := s.entity.PrimaryKey; pk.PubKeyAlgo {
+	case packet.PubKeyAlgoEdDSA:
+		cfg.Algorithm, cfg.Curve = packet.PubKeyAlgoEdDSA, packet.Curve25519
+	case packet.PubKeyAlgoEd25519:
+		cfg.Algorithm, cfg.V6Keys = packet.PubKeyAlgoEd25519, pk.Version == 6
+	case packet.PubKeyAlgoRSA:
+		cfg.Algorithm, cfg.RSABits = packet.PubKeyAlgoRSA, 3072
+	default:
+		return fmt.Errorf("adding an encryption subkey: unsupported primary key algorithm %d", pk.PubKeyAlgo)
+	}
+	if err := s.entity.AddEncryptionSubkey(cfg); err != nil {
+		return fmt.Errorf("adding an encryption subkey: %v", err)
+	}
+	return nil
+}
+
+// WithEncryptionSubkey appends a new encryption subkey, created and bound at
+// t (see AddEncryptionSubkey), to an armored private key and its armored
+// public key file, and returns both armored again. Every packet already
+// there is kept byte for byte, so signatures the key made stay as they were
+// and the key file changes only by the subkey. It exists for the example's
+// TEST keys (examples/testkeys), which were made sign-only.
+func WithEncryptionSubkey(privateArmored, publicArmored []byte, t time.Time) (priv, pub []byte, err error) {
+	s, err := ReadSigner(privateArmored)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := ParseKeyFile(publicArmored)
+	if err != nil {
+		return nil, nil, err
+	}
+	if k.Fingerprint != s.Fingerprint() {
+		return nil, nil, fmt.Errorf("the public key %s is not the private key %s", k.Fingerprint, s.Fingerprint())
+	}
+	if err := s.AddEncryptionSubkey(t); err != nil {
+		return nil, nil, err
+	}
+	sub := s.entity.Subkeys[len(s.entity.Subkeys)-1]
+	var pubPkts, privPkts bytes.Buffer
+	if err := sub.PublicKey.Serialize(&pubPkts); err != nil {
+		return nil, nil, err
+	}
+	if err := sub.PrivateKey.Serialize(&privPkts); err != nil {
+		return nil, nil, err
+	}
+	for _, b := range sub.Bindings {
+		if err := b.Packet.Serialize(&pubPkts); err != nil {
+			return nil, nil, err
+		}
+		if err := b.Packet.Serialize(&privPkts); err != nil {
+			return nil, nil, err
+		}
+	}
+	privBody, err := dearmor(privateArmored, privateKeyType, MaxKeyFileSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	pubBody, err := dearmor(publicArmored, publicKeyType, MaxKeyFileSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw := func(body []byte) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := w.Write(body); return err }
+	}
+	if priv, err = armored(privateKeyType, raw(append(privBody, privPkts.Bytes()...))); err != nil {
+		return nil, nil, err
+	}
+	if pub, err = armored(publicKeyType, raw(append(pubBody, pubPkts.Bytes()...))); err != nil {
+		return nil, nil, err
+	}
+	return priv, pub, nil
+}
+
+// CanEncrypt reports whether the key has an encryption key valid at now.
+func (s *Signer) CanEncrypt(now time.Time) bool {
+	_, ok := s.entity.EncryptionKey(now, Config(now))
+	return ok
+}
+
+// Decrypt reads one armored message encrypted to this key, as a recipient
+// does: for tests and the demo, which play the example's people with their
+// published TEST keys. It refuses messages without integrity protection
+// and fails when the integrity check fails.
+func (s *Signer) Decrypt(armored []byte, now time.Time) ([]byte, error) {
+	body, err := dearmor(armored, messageType, MaxMessageSize)
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	md, err := openpgp.ReadMessage(bytes.NewReader(body), openpgp.EntityList{s.entity}, nil, Config(now))
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	if !md.IsEncrypted {
+		return nil, errors.New("decrypting: the message is not encrypted")
+	}
+	plain, err := io.ReadAll(io.LimitReader(md.UnverifiedBody, MaxMessageSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("decrypting: %v", err)
+	}
+	if len(plain) > MaxMessageSize {
+		return nil, errors.New("decrypting: the plaintext is too large")
+	}
+	return plain, nil
+}

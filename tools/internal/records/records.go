@@ -27,6 +27,10 @@ type Issue struct {
 	Deployment    Deployment  `yaml:"deployment"`
 	Public        Public      `yaml:"public"`
 	Notes         string      `yaml:"notes"`
+	// Sealed is the private fields above, encrypted to the record's team: one
+	// armored OpenPGP message (docs/formats.md, "Sealed records"). A sealed
+	// record holds none of them in plain text.
+	Sealed string `yaml:"sealed"`
 }
 
 // Issue statuses.
@@ -240,6 +244,12 @@ type ListPolicy struct {
 	DisclosureGrace         string   `yaml:"disclosure_grace"`
 	EmbargoSeverities       []string `yaml:"embargo_severities"`
 	TechnicalExtensionsOnly bool     `yaml:"technical_extensions_only"`
+	// Sealed lists keep the private fields of their embargoed records
+	// encrypted to each record's team (docs/formats.md, "Sealed records").
+	Sealed bool `yaml:"sealed"`
+	// SealedRecipients are people who receive every sealed record of the
+	// list besides its team and the coordinators.
+	SealedRecipients []string `yaml:"sealed_recipients"`
 }
 
 // AccessRule says who may sign changes to the paths it matches.

@@ -47,6 +47,9 @@ const (
 	SigRange          ID = "sig.range"
 	SigThreshold      ID = "sig.threshold"
 	ExtensionApprover ID = "extension.approver"
+	SealedRequired    ID = "sealed.required"
+	SealedRecipients  ID = "sealed.recipients"
+	SealedFormat      ID = "sealed.format"
 	CodeownersStale   ID = "codeowners.stale"
 )
 

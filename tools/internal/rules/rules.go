@@ -54,6 +54,9 @@ var All = []Rule{
 	{"clock.untouched", finding.Warning, "clock-only findings (overdue, late posting or exploit, key expiry) on records the change does not touch, in one line; status and the daily reminder enforce them", "docs/guides/ci-admin.md"},
 	{"codeowners.stale", finding.Warning, ".github/CODEOWNERS differs from what `embargo codeowners` generates from policy.yaml access and the coordinators", "docs/guides/ci-admin.md"},
 	{"extension.approver", finding.Error, "an extension approved only by its requester (or, under extensions.approvers: coordinators, by no other coordinator)", "docs/sources.md#who-approves-an-extension; docs/guides/coordinator.md#extend-an-embargo"},
+	{"sealed.required", finding.Error, "an embargoed record of a sealed list holds private fields in plain text, in the head or (check) in any commit of the range; or a sealed record also holds some in plain text", "docs/formats.md#sealed-records; docs/threat-model.md#sealed-records"},
+	{"sealed.recipients", finding.Error, "a sealed record's recipients (read from its packets, without decrypting) differ from its team: someone off the team (a leak), a hidden or unknown key, a team member missing; or (check) a response team changed without sealing again", "docs/formats.md#sealed-records; docs/threat-model.md#sealed-records"},
+	{"sealed.format", finding.Error, "a sealed part that is not one armored, encrypted, integrity-protected OpenPGP message (RFC 9580) with AES-256 where it shows: signed or plain, no integrity, a passphrase, armor headers, trailing data", "docs/formats.md#sealed-records"},
 }
 
 // Lookup returns the rule with id, and false if there is none.

@@ -322,7 +322,8 @@ func (is issue) yaml(edit int) []byte {
 	fmt.Fprintf(&b, "handler: %s\nresponse_team: [%s]\n", is.handler.id, strings.Join(team, ", "))
 	fmt.Fprintf(&b, "dates:\n  reported: %s\n  notified: %s\n  proposed: %s\n  disclosure: %s\n  disclosed: %s\n",
 		is.notified.Add(-24*time.Hour).Format(ts), is.notified.Format(ts), disclosure.Format(ts), disclosure.Format(ts), disclosure.Add(5*time.Minute).Format(ts))
-	fmt.Fprintf(&b, "public_posting: https://lists.example.org/oss-security/%s\ncves: [CVE-%d-9%04d]\n", is.id, is.notified.Year(), is.notified.YearDay()*10)
+	// One CVE per record, from its id: a CVE two records claim is id.duplicate.
+	fmt.Fprintf(&b, "public_posting: https://lists.example.org/oss-security/%s\ncves: [CVE-%d-9%s]\n", is.id, is.notified.Year(), is.id[len("EMB-2006-"):])
 	fmt.Fprintf(&b, "affected:\n  - {product: synthetic-%d, versions: \"< 1.%d\"}\n", is.notified.YearDay(), edit+1)
 	fmt.Fprintf(&b, "public: {title: Synthetic issue %s, credit: Synthetic Reporter}\nnotes: edited %d times\n", is.id, edit)
 	return []byte(b.String())

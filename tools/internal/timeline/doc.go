@@ -20,6 +20,14 @@
 // and posting are published only once exploits.published is at or before now.
 // Records that failed their schema (Issue == nil) are never published.
 //
+// # Sealed records
+//
+// A sealed record (docs/formats.md, "Sealed records") is never published in any
+// form, disclosed or withdrawn, and its sealed field is never read: its handler
+// unseals it at disclosure and commits it in plain text. Its id is guarded as an
+// unpublished record's. Its private fields are guarded only when someone who can
+// decrypt it passes them in (Options.Unsealed, `embargo timeline --unseal`).
+//
 // # Withdrawn issues
 //
 // policy.yaml publication.withdrawn decides: "omit" (the default, and what any other

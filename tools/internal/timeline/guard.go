@@ -86,7 +86,7 @@ const keyLen = 8
 // record that shows them is refused, not excused). The guard decides on its own
 // which records are public and what they may show, from the records, so that a
 // bug in the projection cannot excuse itself.
-func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard {
+func newGuard(st *state.State, now time.Time, skeleton map[string][]byte, unsealed map[string]*records.Issue) *guard {
 	listMode := st.Policy.Publication.Withdrawn == WithdrawnList
 	published := map[*state.IssueFile]bool{}
 	listed := map[*state.IssueFile]bool{} // withdrawn records whose id is listed
@@ -99,7 +99,7 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 			for _, v := range publishedValues(f.Issue, now) {
 				allowed[normalize(v)] = true
 			}
-		case listMode && f.Issue.Status == records.StatusWithdrawn:
+		case listMode && f.Issue.Status == records.StatusWithdrawn && f.Issue.Sealed == "":
 			listed[f] = true
 			allowed[normalize(f.Issue.ID)] = true
 		}
@@ -148,6 +148,9 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 		is, what := f.Issue, describe(f, published[f])
 		if is == nil {
 			is = lenientIssue(f)
+		}
+		if u := unsealed[f.Path]; u != nil && is != nil && is.Sealed != "" {
+			is = u // a sealed record, opened by whoever runs --unseal: never published
 		}
 		if is == nil {
 			continue
@@ -213,8 +216,8 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte) *guard
 	return g
 }
 
-// isPublic is the guard's own reading of the package doc's rule: status disclosed
-// and the disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with
+// isPublic is the guard's own reading of the package doc's rule: status
+// disclosed, not sealed, and the disclosure time (dates.disclosed, else dates.disclosure; RFC 3339 with
 // seconds and an offset within ±23:59) at or before now.
 func isPublic(is *records.Issue, now time.Time) bool {
 	at := is.Dates.Disclosed
@@ -222,7 +225,7 @@ func isPublic(is *records.Issue, now time.Time) bool {
 		at = is.Dates.Disclosure
 	}
 	t, err := records.ParseInstant(at)
-	return is.Status == records.StatusDisclosed && err == nil && !t.After(now)
+	return is.Status == records.StatusDisclosed && is.Sealed == "" && err == nil && !t.After(now)
 }
 
 // window picks the start of n's index window: of up to eight evenly spaced

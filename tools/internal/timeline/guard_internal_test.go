@@ -33,7 +33,7 @@ func twoIssues() *state.State {
 }
 
 func scanText(st *state.State, name, text string) []Leak {
-	return newGuard(st, testNow, skeleton(st, testNow)).scan(map[string][]byte{name: []byte(text)})
+	return newGuard(st, testNow, skeleton(st, testNow), nil).scan(map[string][]byte{name: []byte(text)})
 }
 
 func TestGuardMatching(t *testing.T) {
@@ -67,7 +67,7 @@ func TestGuardMatching(t *testing.T) {
 		t.Errorf("a JSON-escaped title was not found")
 	}
 	// The digests of SHA256SUMS are not scanned, the names are.
-	if leaks := newGuard(st, testNow, nil).scan(forScan(map[string][]byte{SumsFile: []byte(strings.Repeat("a", 64) + "  osv/EMB-2026-0004.json\n")})); len(leaks) != 1 {
+	if leaks := newGuard(st, testNow, nil, nil).scan(forScan(map[string][]byte{SumsFile: []byte(strings.Repeat("a", 64) + "  osv/EMB-2026-0004.json\n")})); len(leaks) != 1 {
 		t.Errorf("SHA256SUMS: %v", leaks)
 	}
 }
@@ -189,7 +189,7 @@ func TestGuardWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newGuard(st, testNow, skeleton(st, testNow))
+	g := newGuard(st, testNow, skeleton(st, testNow), nil)
 	if err := guardWritten(g, dir, names); err != nil {
 		t.Fatalf("clean output: %v", err)
 	}

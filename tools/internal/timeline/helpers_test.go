@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/exampledata"
+	"github.com/embargo-tool/embargo/tools/internal/exampledata/unsealed"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/source"
@@ -35,10 +36,12 @@ func repoRoot(t testing.TB) string {
 	return exampledata.Dir(t)
 }
 
-// copyExample copies the bundled example's data into a fresh folder.
+// copyExample copies the bundled example's data into a fresh folder, with
+// its sealed record opened: these tests are about what the timeline does with
+// plain records (sealed ones: sealed_test.go).
 func copyExample(t testing.TB) string {
 	t.Helper()
-	return exampledata.Copy(t)
+	return unsealed.Copy(t)
 }
 
 // replaceIn edits a copied file; it fails when old is not there, so a case cannot

@@ -84,6 +84,9 @@ func project(st *state.State, now time.Time) *projection {
 		is := f.Issue
 		switch at, ok := disclosureTime(is); {
 		case is == nil:
+		case is.Sealed != "":
+			// A sealed record is never published, and its sealed field never
+			// read: at disclosure the handler unseals it (embargo unseal).
 		case ok && is.Status == records.StatusDisclosed && !at.After(p.now):
 			p.issues = append(p.issues, p.publicIssue(is, at))
 		case is.Status == records.StatusWithdrawn && listMode:

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -49,6 +50,21 @@ type Timeline struct {
 // wrote and returns a *LeakError wrapping ErrLeak that names the record file and the
 // field, never the value. A non-empty dir gives ErrNotEmpty.
 func Publish(st *state.State, now time.Time, dir string) ([]string, error) {
+	return PublishWith(st, now, dir, Options{})
+}
+
+// Options change what the leak guard knows; the outputs stay the same.
+type Options struct {
+	// Unsealed holds sealed records in plain text, by path, decrypted by
+	// someone who can (`timeline --unseal`). A sealed record is never
+	// published and the timeline never reads its sealed field; with its plain
+	// text here, the guard also refuses output that quotes its private
+	// fields. Without, it guards only the record's id.
+	Unsealed map[string]*records.Issue
+}
+
+// PublishWith is Publish with options.
+func PublishWith(st *state.State, now time.Time, dir string, opt Options) ([]string, error) {
 	if st == nil || st.Policy == nil {
 		return nil, errNoPolicy
 	}
@@ -56,7 +72,7 @@ func Publish(st *state.State, now time.Time, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, g, err := render(st, now)
+	files, g, err := render(st, now, opt)
 	if err != nil {
 		cleanup(dir, nil, created)
 		return nil, err
@@ -101,12 +117,12 @@ func guardWritten(g *guard, dir string, names []string) error {
 // Render returns the public outputs for st at now by file name, after the leak
 // guard has passed them; see Publish.
 func Render(st *state.State, now time.Time) (map[string][]byte, error) {
-	files, _, err := render(st, now)
+	files, _, err := render(st, now, Options{})
 	return files, err
 }
 
 // render renders and guards the outputs; the guard is returned for the read-back.
-func render(st *state.State, now time.Time) (map[string][]byte, *guard, error) {
+func render(st *state.State, now time.Time, opt Options) (map[string][]byte, *guard, error) {
 	if st == nil || st.Policy == nil {
 		return nil, nil, errNoPolicy
 	}
@@ -114,7 +130,7 @@ func render(st *state.State, now time.Time) (map[string][]byte, *guard, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	g := newGuard(st, now, skeleton(st, now))
+	g := newGuard(st, now, skeleton(st, now), opt.Unsealed)
 	if leaks := g.scan(forScan(files)); len(leaks) > 0 {
 		return nil, nil, &LeakError{Leaks: leaks}
 	}

@@ -96,7 +96,7 @@ func (c *checker) issueDates(isf *state.IssueFile) {
 	for i, e := range is.Extensions {
 		ptr := fmt.Sprintf("/extensions/%d", i)
 		var missing []string
-		if e.Reason == "" {
+		if e.Reason == "" && is.Sealed == "" { // a sealed record keeps its reasons sealed
 			missing = append(missing, "reason")
 		}
 		if e.RequestedBy == "" {

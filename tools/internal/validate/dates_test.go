@@ -19,7 +19,7 @@ var timestampFields = []struct{ file, field string }{
 	{embargoed, "dates.notified"},
 	{embargoed, "dates.proposed"},
 	{embargoed, "dates.disclosure"},
-	{embargoed, "informed.0.at"},
+	{"issues/2026/EMB-2026-0003.yaml", "informed.0.at"}, // EMB-2026-0004 keeps its informed sealed
 	{exploited, "dates.disclosed"},
 	{exploited, "exploits.published"},
 	{extended, "extensions.0.at"},

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/exampledata/unsealed"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
@@ -36,13 +37,13 @@ func ruleCases() []ruleCase {
 	return []ruleCase{
 		{name: "yaml-duplicate-key", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "severity: high", "severity: high\nseverity: low")}},
 		{name: "yaml-anchor", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "response_team: [dana-debian", "response_team: &team [dana-debian")}},
-		{name: "yaml-two-documents", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "leaks: []", "leaks: []\n---\nid: EMB-2026-0004")}},
+		{name: "yaml-two-documents", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "  -----END PGP MESSAGE-----\n", "  -----END PGP MESSAGE-----\n---\nid: EMB-2026-0004\n")}},
 		{name: "yaml-bad-syntax", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "severity: high", "severity: [high")}},
 		{name: "yaml-tab-indent", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "  notified:", "\tnotified:")}},
 		{name: "yaml-invalid-utf8", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "severity: high", "severity: hi\xffgh")}},
 		{name: "yaml-nul-byte", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "severity: high", "severity: hi\x00gh")}},
 		{name: "yaml-bom", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "# Example", "\ufeff# Example")}},
-		{name: "yaml-too-large", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "leaks: []", "notes: |\n  "+strings.Repeat("x", 1<<20))}},
+		{name: "yaml-too-large", rule: "yaml.syntax", mutate: []mutator{replace(embargoed, "exploits:", "notes: |\n  "+strings.Repeat("x", 1<<20)+"\nexploits:")}},
 		{name: "yaml-alias-bomb", rule: "yaml.syntax", mutate: []mutator{write("issues/2026/EMB-2026-0099.yaml", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n")}},
 		{name: "yaml-empty", rule: "yaml.syntax", mutate: []mutator{write("issues/2026/EMB-2026-0099.yaml", "")}},
 		{name: "schema-unknown-key", rule: "schema", mutate: []mutator{replace(embargoed, "severity: high", "severity: high\nsevrity: high")}},
@@ -56,7 +57,7 @@ func ruleCases() []ruleCase {
 		{name: "id-filename-member", rule: "id.filename", mutate: []mutator{set(debian, "id", "debian-project")}},
 		{name: "id-duplicate-person", rule: "id.duplicate", mutate: []mutator{set(debian, "people.1.id", "dana-debian")}},
 		{name: "id-duplicate-issue", rule: "id.duplicate", mutate: []mutator{copyFile(embargoed, "issues/2026/EMB-2026-0099.yaml")}},
-		{name: "id-duplicate-cve", rule: "id.duplicate", mutate: []mutator{set("issues/2025/EMB-2025-0001.yaml", "cves", "[CVE-2025-90011, CVE-2026-91234]")}},
+		{name: "id-duplicate-cve", rule: "id.duplicate", mutate: []mutator{set("issues/2025/EMB-2025-0001.yaml", "cves", "[CVE-2025-90011, CVE-2026-90311]")}},
 		{name: "ref-unknown-handler", rule: "ref.unknown", mutate: []mutator{set(embargoed, "handler", "nobody-here")}},
 		{name: "ref-unknown-list", rule: "ref.unknown", mutate: []mutator{set(embargoed, "list", "oss-security")}},
 		{name: "ref-unknown-task-member", rule: "ref.unknown", mutate: []mutator{set("roles/tasks.yaml", "tasks.1.primary", "slackware")}},
@@ -113,6 +114,11 @@ func ruleCases() []ruleCase {
 		{name: "access-rule-unknown-person", rule: "ref.unknown", mutate: []mutator{set("policy.yaml", "access.4.allow", "[coordinators, \"person:ghost\"]")}},
 		{name: "schema-forge-account", rule: "schema", mutate: []mutator{set(debian, "people.1.forge", `"@eli marchetti"`)}},
 		{name: "codeowners-stale", rule: "codeowners.stale", mutate: []mutator{write(".github/CODEOWNERS", "# hand-written\n/policy.yaml @someone\n")}},
+		{name: "sealed-required", rule: "sealed.required", mutate: []mutator{func(t testing.TB, dir string) { unsealed.Open(t, dir) }}},
+		{name: "sealed-required-plain-beside-sealed", rule: "sealed.required", mutate: []mutator{replace(embargoed, "severity: high", "severity: high\ntitle: Use-after-free in the ferrule HTTP/3 proxy QPACK decoder")}},
+		{name: "sealed-recipients-team-grew", rule: "sealed.recipients", mutate: []mutator{replace(embargoed, "ines-amazon]", "ines-amazon, eli-debian]")}},
+		{name: "sealed-recipients-team-shrank", rule: "sealed.recipients", mutate: []mutator{replace(embargoed, ", ines-amazon]", "]")}},
+		{name: "sealed-format-armor-header", rule: "sealed.format", mutate: []mutator{replace(embargoed, "  -----BEGIN PGP MESSAGE-----\n\n", "  -----BEGIN PGP MESSAGE-----\n  Comment: Use-after-free in ferrule\n\n")}},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
+	"github.com/embargo-tool/embargo/tools/internal/seal"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
 
@@ -23,6 +24,7 @@ func Check(st *state.State, now time.Time, out *finding.List) {
 	c.issues()
 	c.extensionApprovers()
 	c.codeOwners()
+	seal.Check(st, now, out) // sealed.*: docs/formats.md, "Sealed records"
 }
 
 type checker struct {
