@@ -89,8 +89,14 @@ func step1(repo *git.Repository, h plumbing.Hash, kind byte, n int) (plumbing.Ha
 	return h, nil
 }
 
-// resolveName looks name up as a reference, then as a commit id.
+// resolveName looks name up as a reference, then as a commit id. A full
+// object id is that object, as git reads it, even when a reference has that
+// name: anyone who may push a tag could otherwise choose what an id given on
+// the command line (CI passes full ids) stands for.
 func resolveName(repo *git.Repository, name string) (plumbing.Hash, error) {
+	if len(name) == 2*len(plumbing.ZeroHash) && hexRe.MatchString(name) {
+		return plumbing.NewHash(name), nil
+	}
 	candidates := []string{"refs/" + name, "refs/tags/" + name, "refs/heads/" + name, "refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
 	if strings.HasPrefix(name, "refs/") || pseudoRefRe.MatchString(name) {
 		candidates = append([]string{name}, candidates...)
