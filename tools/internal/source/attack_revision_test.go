@@ -1,6 +1,10 @@
 package source
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -43,4 +47,43 @@ func TestAttackFullIDIsNeverShadowedByARef(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// An abbreviated id that two objects start with is ambiguous: git refuses
+// it, and so must the tool, or a commit made to share the prefix of the
+// base's id (2^28 tries for seven digits) could be read in its place.
+func TestAttackAmbiguousAbbreviatedID(t *testing.T) {
+	dir := smallRepo(t)
+	real := strings.TrimSpace(runGit(t, dir, "rev-parse", "main"))
+	tree := strings.TrimSpace(runGit(t, dir, "rev-parse", "main~2^{tree}"))
+	// A commit whose id starts with the same four digits as main's.
+	var decoy string
+	for i := 0; ; i++ {
+		raw := fmt.Sprintf("tree %s\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\n\ndecoy %d\n", tree, i)
+		sum := sha1.Sum([]byte(fmt.Sprintf("commit %d\x00%s", len(raw), raw)))
+		if id := hex.EncodeToString(sum[:]); id[:4] == real[:4] {
+			cmd := exec.Command("git", "hash-object", "-w", "-t", "commit", "--stdin")
+			cmd.Dir = dir
+			cmd.Stdin = strings.NewReader(raw)
+			out, err := cmd.Output()
+			if err != nil || strings.TrimSpace(string(out)) != id {
+				t.Fatalf("hash-object: %v %s", err, out)
+			}
+			decoy = id
+			break
+		}
+	}
+	if _, err := exec.Command("git", "-C", dir, "rev-parse", "--verify", "--quiet", real[:4]+"^{commit}").Output(); err == nil {
+		t.Fatalf("git reads the ambiguous %s", real[:4])
+	}
+	repo, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Resolve(repo, real[:4]); err == nil {
+		t.Fatalf("Resolve(%s) = %s with %s and %s both starting so; want an error as git gives", real[:4], got.String()[:12], real[:12], decoy[:12])
+	}
+	if got, err := Resolve(repo, real[:12]); err != nil || got.String() != real {
+		t.Fatalf("Resolve(%s) = %s, %v", real[:12], got, err)
+	}
 }

@@ -1,9 +1,11 @@
 package source
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,12 +113,46 @@ func resolveName(repo *git.Repository, name string) (plumbing.Hash, error) {
 		}
 	}
 	if hexRe.MatchString(name) {
-		// go-git finds a unique object by a full or abbreviated id; the
-		// caller reads whatever it names strictly.
-		h, err := repo.ResolveRevision(plumbing.Revision(name))
-		if err == nil {
-			return *h, nil
+		// An abbreviated id names an object only when it is the one object
+		// whose id starts so; git refuses an ambiguous one, and so do we
+		// (go-git would pick one). The caller reads it strictly.
+		ids, err := idsWithPrefix(repo, name)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		switch len(ids) {
+		case 1:
+			return ids[0], nil
+		case 0:
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%w: the abbreviated id %s is ambiguous (%d objects start so); give more digits", ErrBadRevision, name, len(ids))
 		}
 	}
 	return plumbing.ZeroHash, plumbing.ErrReferenceNotFound
+}
+
+// idsWithPrefix lists the ids of the objects whose id starts with the hex
+// digits prefix.
+func idsWithPrefix(repo *git.Repository, prefix string) ([]plumbing.Hash, error) {
+	lister, ok := repo.Storer.(interface {
+		HashesWithPrefix([]byte) ([]plumbing.Hash, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("cannot look up abbreviated ids in this repository; give the full commit id")
+	}
+	b, err := hex.DecodeString(prefix[:len(prefix)&^1])
+	if err != nil {
+		return nil, err
+	}
+	all, err := lister.HashesWithPrefix(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []plumbing.Hash
+	for _, h := range all {
+		if strings.HasPrefix(h.String(), prefix) && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
