@@ -3,6 +3,7 @@ package source
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -85,5 +86,35 @@ func TestAttackAmbiguousAbbreviatedID(t *testing.T) {
 	}
 	if got, err := Resolve(repo, real[:12]); err != nil || got.String() != real {
 		t.Fatalf("Resolve(%s) = %s, %v", real[:12], got, err)
+	}
+}
+
+// A tag pushed as "origin/main" is found before refs/remotes/origin/main by
+// git's lookup order (git warns and takes the tag): `embargo check --base
+// origin/main`, or check's default bases, would read trust from it. Two
+// references that match one name and disagree are refused.
+func TestAttackTagShadowsRemoteBranch(t *testing.T) {
+	dir := smallRepo(t)
+	runGit(t, dir, "update-ref", "refs/remotes/origin/main", "main")
+	runGit(t, dir, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+	repo, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"origin/main", "origin/HEAD", "origin"} {
+		if _, err := Resolve(repo, name); err != nil {
+			t.Fatalf("Resolve(%s) before any decoy: %v", name, err)
+		}
+	}
+	runGit(t, dir, "tag", "origin/main", "main~2")
+	runGit(t, dir, "tag", "origin/HEAD", "main~2")
+	runGit(t, dir, "branch", "origin", "main~2")
+	for _, name := range []string{"origin/main", "origin/HEAD", "origin"} {
+		if got, err := Resolve(repo, name); !errors.Is(err, ErrBadRevision) {
+			t.Errorf("Resolve(%s) = %s, %v; want it refused as ambiguous (a tag and a remote branch disagree)", name, got.String()[:12], err)
+		}
+	}
+	if _, err := Resolve(repo, "refs/remotes/origin/main"); err != nil {
+		t.Errorf("the full reference name stays usable: %v", err)
 	}
 }

@@ -103,14 +103,27 @@ func resolveName(repo *git.Repository, name string) (plumbing.Hash, error) {
 	if strings.HasPrefix(name, "refs/") || pseudoRefRe.MatchString(name) {
 		candidates = append([]string{name}, candidates...)
 	}
+	// git takes the first match and warns when others exist; a tag pushed
+	// as "origin/main" would then stand for the remote branch. Two matches
+	// that disagree are refused instead.
+	var found []*plumbing.Reference
 	for _, full := range candidates {
 		ref, err := repo.Reference(plumbing.ReferenceName(full), true)
 		if err == nil {
-			return ref.Hash(), nil
+			found = append(found, ref)
+			continue
 		}
 		if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 			return plumbing.ZeroHash, err
 		}
+	}
+	for _, ref := range found[min(1, len(found)):] {
+		if ref.Hash() != found[0].Hash() {
+			return plumbing.ZeroHash, fmt.Errorf("%w: %s is ambiguous: %s and %s name different objects; give the full reference name or the commit id", ErrBadRevision, name, found[0].Name(), ref.Name())
+		}
+	}
+	if len(found) > 0 {
+		return found[0].Hash(), nil
 	}
 	if hexRe.MatchString(name) {
 		// An abbreviated id names an object only when it is the one object
