@@ -11,10 +11,12 @@ package gittree
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
@@ -188,7 +190,8 @@ func (r *Reader) files(out *[]File, h plumbing.Hash, prefix string, depth int, l
 	return nil
 }
 
-// Change is one non-folder path that differs between two trees.
+// Change is one non-folder path that differs between two trees, or a folder
+// that is empty on the to side (To is then the folder's entry).
 type Change struct {
 	Path     string
 	From, To *gitobj.TreeEntry // nil when absent on that side
@@ -226,6 +229,13 @@ func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing
 	}
 	if err := spend(left, len(a.Entries)+len(b.Entries), prefix, to); err != nil {
 		return err
+	}
+	if prefix != "" && !to.IsZero() && len(b.Entries) == 0 {
+		// An empty folder holds no file to list, but it is an entry the
+		// commit adds (git never writes one): it is a change of its own.
+		p := strings.TrimSuffix(prefix, "/")
+		*out = append(*out, Change{Path: p, To: &gitobj.TreeEntry{Name: path.Base(p), Mode: filemode.Dir, Hash: to}, CaseTwin: twin})
+		return nil
 	}
 	// Both sides are in git's order: merge them in one pass.
 	i, j := 0, 0

@@ -75,6 +75,9 @@ func pathProblem(ch change) string {
 	if ch.To == nil {
 		return "" // deleting is for the access rules to judge
 	}
+	if ch.To.IsDir() {
+		return "an empty folder is refused: git never writes one, and it holds nothing to judge"
+	}
 	if why := state.LayoutProblem(ch.Path); why != "" {
 		return "not a record path: " + why + "; nothing else belongs in the records' folders"
 	}
