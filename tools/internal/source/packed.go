@@ -20,8 +20,9 @@ import (
 type packedStorage struct {
 	*filesystem.Storage
 	packs *gitpack.Store
-	// incoming are object folders read before the repository's own: the
-	// quarantine a push's objects wait in while the pre-receive hook runs.
+	// incoming are object folders read after the repository's own packs:
+	// the quarantine a push's objects wait in while the pre-receive hook
+	// runs, and the folders objects/info/alternates names.
 	incoming []incomingObjects
 }
 
