@@ -59,7 +59,7 @@ func OpenRepoWith(dir string, incoming []string) (*git.Repository, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
-	ps := &packedStorage{Storage: st, packs: packs}
+	ps := &packedStorage{Storage: st, packs: packs, loose: filepath.Join(gitDir, "objects")}
 	alts, err := alternates(filepath.Join(gitDir, "objects"))
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
