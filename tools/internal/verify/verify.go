@@ -502,17 +502,26 @@ func (v *verifier) baseTrust(base plumbing.Hash) (*Trust, error) {
 }
 
 // trustOf loads (and caches) the trust of commit h's state. States that share their
-// policy, roles and members trees share one Trust.
+// policy, roles and members trees share the keys, people and rules of one Trust;
+// issues are always read from h's own state.
 func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, error) {
 	th, err := v.treeOf(h)
 	if err != nil {
 		return nil, err
 	}
 	key := v.trustKey(th)
+	src := &source.Tree{Trees: v.trees, Root: th, Desc: "commit " + short(h)}
 	if t, ok := cache[key]; ok {
-		return t, nil
+		if t.tree == nil || t.tree.Root == th {
+			return t, nil
+		}
+		// The same keys, people and rules, but this state's own issues:
+		// an issue's team is read from the state judged.
+		c := *t
+		c.tree, c.issues = src, nil
+		return &c, nil
 	}
-	t, err := TrustOf(&source.Tree{Trees: v.trees, Root: th, Desc: "commit " + short(h)})
+	t, err := TrustOf(src)
 	if err != nil {
 		return nil, err
 	}
