@@ -44,3 +44,19 @@ func TestAttackPushThroughSymbolicRef(t *testing.T) {
 		t.Fatalf("a push through refs/heads/trunk created the protected refs/heads/release (accepted=%v)\n%s", ok, out)
 	}
 }
+
+// git reads a commit through refs/replace/<id> (unless told not to): a
+// replace ref for main's tip makes every git command on the server — a web
+// UI, a mirror, a script that builds from main — show another commit as
+// main, while the hook and the checker read the real one. A pushed replace
+// ref passed as an "other" ref whenever its commit passed as a pull request.
+func TestAttackReplaceRef(t *testing.T) {
+	c := newServer(t)
+	main := plumbing.NewHash(c.serverRef("refs/heads/main"))
+	other := c.commit(main, c.signer(danaKey), map[string]string{issue4: string(c.files(main)[issue4]) + "# shown instead\n"}, "EMB-2026-0004: another main")
+	out, ok := c.push(other.String() + ":refs/replace/" + main.String())
+	shown, _ := c.git("--git-dir", c.server, "rev-parse", "main^{tree}")
+	if ok || strings.TrimSpace(shown) != c.mustTree(main).String() {
+		t.Fatalf("a replace ref was accepted (accepted=%v): the server's git shows tree %s for main, the checker reads %s\n%s", ok, strings.TrimSpace(shown), c.mustTree(main), out)
+	}
+}

@@ -243,6 +243,10 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 		return verify.Range(h.repo, u.old, u.new, verify.Options{Now: h.now, FastForward: true})
 	}
 	switch {
+	case strings.HasPrefix(target, "refs/replace/") && !u.new.IsZero():
+		// git reads a commit through refs/replace/<id>: the server's git
+		// would show another commit as main than the one judged.
+		return refusal("replace refs are refused: git would read another object in place of " + strings.TrimPrefix(target, "refs/replace/")), nil
 	case h.other == "allow" || (h.other == "check" && u.new.IsZero()):
 		return nil, nil
 	case h.other == "refuse":
