@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -222,7 +223,11 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 	refusal := func(msg string) []finding.Finding {
 		return []finding.Finding{{Rule: "sig.range", Severity: finding.Error, Commit: u.new.String(), Message: msg}}
 	}
-	if slices.Contains(h.protected, u.ref) {
+	target, err := h.refTarget(u.ref)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(h.protected, target) {
 		switch {
 		case u.new.IsZero():
 			return refusal("deleting a protected branch is refused"), nil
@@ -238,6 +243,10 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 		return verify.Range(h.repo, u.old, u.new, verify.Options{Now: h.now, FastForward: true})
 	}
 	switch {
+	case strings.HasPrefix(target, "refs/replace/") && !u.new.IsZero():
+		// git reads a commit through refs/replace/<id>: the server's git
+		// would show another commit as main than the one judged.
+		return refusal("replace refs are refused: git would read another object in place of " + strings.TrimPrefix(target, "refs/replace/")), nil
 	case h.other == "allow" || (h.other == "check" && u.new.IsZero()):
 		return nil, nil
 	case h.other == "refuse":
@@ -252,6 +261,30 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 		return refusal(fmt.Sprintf("%s does not name a commit: %v", u.new, err)), nil
 	}
 	return verify.Range(h.repo, base.Hash(), head, verify.Options{Now: h.now, AllowEmpty: true})
+}
+
+// maxSymrefDepth is how many symbolic refs git follows (SYMREF_MAXDEPTH).
+const maxSymrefDepth = 5
+
+// refTarget is the ref a push of name really moves: git updates a symbolic
+// ref's target (refs/heads/master -> refs/heads/main, kept after a rename)
+// and hands the hook the name pushed. A symbolic ref whose target does not
+// exist yet creates the target.
+func (h *hook) refTarget(name string) (string, error) {
+	for range maxSymrefDepth {
+		ref, err := h.repo.Storer.Reference(plumbing.ReferenceName(name))
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			return name, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("read ref %s: %w", name, err)
+		}
+		if ref.Type() != plumbing.SymbolicReference {
+			return name, nil
+		}
+		name = ref.Target().String()
+	}
+	return "", fmt.Errorf("symbolic refs nest more than %d deep at %s", maxSymrefDepth, name)
 }
 
 func truncate(s string, n int) string {

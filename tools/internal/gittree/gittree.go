@@ -5,16 +5,18 @@
 // refuses, so a hand-made tree cannot show one file to the change set and
 // another to the state read after it. A malformed tree is an error, never a
 // partial answer. Folders nest at most MaxDepth deep, and every walk costs time
-// in proportion to the entries it visits.
+// in proportion to the entries it visits, at most MaxEntries.
 package gittree
 
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
@@ -24,6 +26,12 @@ import (
 // needs a handful of levels; the bound keeps a hand-made chain of folders from
 // costing time and memory in the square of its depth.
 const MaxDepth = 64
+
+// MaxEntries bounds the entries one Diff or Files call visits. A git tree is
+// a graph: one folder object may stand under many names, so three small
+// objects can stand for a billion paths. Past the bound the walk stops with an
+// error instead of expanding them; a real change or state is far smaller.
+const MaxEntries = 1 << 20
 
 // ErrNotFound is returned by Lookup when there is no entry at the path.
 var ErrNotFound = errors.New("no such entry")
@@ -146,11 +154,20 @@ type File struct {
 // (with its trailing "/", or "" for the root), in git's order.
 func (r *Reader) Files(h plumbing.Hash, prefix string) ([]File, error) {
 	var out []File
-	err := r.files(&out, h, prefix, strings.Count(prefix, "/"))
+	left := MaxEntries
+	err := r.files(&out, h, prefix, strings.Count(prefix, "/"), &left)
 	return out, err
 }
 
-func (r *Reader) files(out *[]File, h plumbing.Hash, prefix string, depth int) error {
+// spend takes n entries from the budget of one walk.
+func spend(left *int, n int, dir string, h plumbing.Hash) error {
+	if *left -= n; *left < 0 {
+		return &Error{Dir: dir, Tree: h, Err: fmt.Errorf("%w: more than %d entries in one walk (one folder repeated under many names?)", gitobj.ErrTooLarge, MaxEntries)}
+	}
+	return nil
+}
+
+func (r *Reader) files(out *[]File, h plumbing.Hash, prefix string, depth int, left *int) error {
 	if depth > MaxDepth {
 		return &Error{Dir: prefix, Tree: h, Err: fmt.Errorf("%w: more than %d levels", gitobj.ErrTooDeep, MaxDepth)}
 	}
@@ -158,9 +175,12 @@ func (r *Reader) files(out *[]File, h plumbing.Hash, prefix string, depth int) e
 	if err != nil {
 		return err
 	}
+	if err := spend(left, len(t.Entries), prefix, h); err != nil {
+		return err
+	}
 	for _, e := range t.Entries {
 		if e.IsDir() {
-			if err := r.files(out, e.Hash, prefix+e.Name+"/", depth+1); err != nil {
+			if err := r.files(out, e.Hash, prefix+e.Name+"/", depth+1, left); err != nil {
 				return err
 			}
 			continue
@@ -170,7 +190,8 @@ func (r *Reader) files(out *[]File, h plumbing.Hash, prefix string, depth int) e
 	return nil
 }
 
-// Change is one non-folder path that differs between two trees.
+// Change is one non-folder path that differs between two trees, or a folder
+// that is empty on the to side (To is then the folder's entry).
 type Change struct {
 	Path     string
 	From, To *gitobj.TreeEntry // nil when absent on that side
@@ -186,11 +207,12 @@ type Change struct {
 // tree it meets, on either side, is an *Error: the diff is all or nothing.
 func (r *Reader) Diff(from, to plumbing.Hash) ([]Change, error) {
 	var out []Change
-	err := r.diff(&out, "", 0, from, to, "")
+	left := MaxEntries
+	err := r.diff(&out, "", 0, from, to, "", &left)
 	return out, err
 }
 
-func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing.Hash, twin string) error {
+func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing.Hash, twin string, left *int) error {
 	if from == to {
 		return nil
 	}
@@ -204,6 +226,16 @@ func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing
 	b, err := r.tree(to, prefix)
 	if err != nil {
 		return err
+	}
+	if err := spend(left, len(a.Entries)+len(b.Entries), prefix, to); err != nil {
+		return err
+	}
+	if prefix != "" && !to.IsZero() && len(b.Entries) == 0 {
+		// An empty folder holds no file to list, but it is an entry the
+		// commit adds (git never writes one): it is a change of its own.
+		p := strings.TrimSuffix(prefix, "/")
+		*out = append(*out, Change{Path: p, To: &gitobj.TreeEntry{Name: path.Base(p), Mode: filemode.Dir, Hash: to}, CaseTwin: twin})
+		return nil
 	}
 	// Both sides are in git's order: merge them in one pass.
 	i, j := 0, 0
@@ -237,7 +269,7 @@ func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing
 				entryTwin = prefix + other
 			}
 		}
-		if err := r.entryDiff(out, prefix+name, depth, x, y, entryTwin); err != nil {
+		if err := r.entryDiff(out, prefix+name, depth, x, y, entryTwin, left); err != nil {
 			return err
 		}
 	}
@@ -246,7 +278,7 @@ func (r *Reader) diff(out *[]Change, prefix string, depth int, from, to plumbing
 
 // entryDiff compares one name on both sides; folders recurse, anything else
 // is a file change.
-func (r *Reader) entryDiff(out *[]Change, p string, depth int, from, to *gitobj.TreeEntry, twin string) error {
+func (r *Reader) entryDiff(out *[]Change, p string, depth int, from, to *gitobj.TreeEntry, twin string, left *int) error {
 	var fromDir, toDir plumbing.Hash
 	if from != nil && from.IsDir() {
 		fromDir = from.Hash
@@ -255,7 +287,7 @@ func (r *Reader) entryDiff(out *[]Change, p string, depth int, from, to *gitobj.
 		toDir = to.Hash
 	}
 	if !fromDir.IsZero() || !toDir.IsZero() {
-		if err := r.diff(out, p+"/", depth+1, fromDir, toDir, twin); err != nil {
+		if err := r.diff(out, p+"/", depth+1, fromDir, toDir, twin, left); err != nil {
 			return err
 		}
 	}

@@ -9,20 +9,27 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/embargo-tool/embargo/tools/internal/gitobj"
 	"github.com/embargo-tool/embargo/tools/internal/gitpack"
 )
 
 // packedStorage is go-git's storage with object reads served by gitpack, whose
-// cost does not grow with the size of the history. Objects gitpack does not
-// have (loose objects, alternates) or will not hold in memory (over
-// gitpack.MaxObjectSize) are read by go-git as before; references, config and
-// everything else are go-git's.
+// cost does not grow with the size of the history: packs, loose objects (read
+// strictly, their size checked from the header), the quarantine and the
+// alternates. Packed objects over gitpack.MaxObjectSize, and objects gitpack
+// finds nowhere, are read by go-git; references, config and everything else
+// are go-git's.
 type packedStorage struct {
 	*filesystem.Storage
 	packs *gitpack.Store
-	// incoming are object folders read before the repository's own: the
-	// quarantine a push's objects wait in while the pre-receive hook runs.
+	// incoming are object folders read after the repository's own packs:
+	// the quarantine a push's objects wait in while the pre-receive hook
+	// runs, and the folders objects/info/alternates names.
 	incoming []incomingObjects
+	// loose is the repository's own objects folder, whose loose objects are
+	// read by gitpack.ReadLoose: go-git inflates a loose object whole before
+	// anyone can look at its size.
+	loose string
 }
 
 // incomingObjects is one extra object folder: its packs and loose objects.
@@ -44,16 +51,27 @@ func (in incomingObjects) read(h plumbing.Hash) (plumbing.ObjectType, []byte, er
 // semantics: an object of another type than t is plumbing.ErrObjectNotFound.
 func (s *packedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
 	typ, data, err := s.packs.Read(h)
+	if errors.Is(err, gitpack.ErrTooLarge) {
+		// A packed object over the limit is go-git's, which reads its
+		// size before its content (callers check the size first).
+		return s.Storage.EncodedObject(t, h)
+	}
+	if errors.Is(err, gitpack.ErrNotFound) && s.loose != "" {
+		typ, data, err = gitpack.ReadLoose(s.loose, h)
+	}
 	for _, in := range s.incoming {
 		if !errors.Is(err, gitpack.ErrNotFound) {
 			break
 		}
 		typ, data, err = in.read(h)
 	}
-	if errors.Is(err, gitpack.ErrNotFound) || errors.Is(err, gitpack.ErrTooLarge) {
+	switch {
+	case errors.Is(err, gitpack.ErrTooLarge):
+		// Never handed to go-git, which would inflate it whole.
+		return nil, fmt.Errorf("object %s: %w", h, gitobj.ErrTooLarge)
+	case errors.Is(err, gitpack.ErrNotFound):
 		return s.Storage.EncodedObject(t, h)
-	}
-	if err != nil {
+	case err != nil:
 		return nil, err
 	}
 	if t != plumbing.AnyObject && typ != t {

@@ -31,9 +31,11 @@ func OpenRepo(dir string) (*git.Repository, error) {
 	return OpenRepoWith(dir, nil)
 }
 
-// OpenRepoWith is OpenRepo reading objects from the folders incoming first:
+// OpenRepoWith is OpenRepo reading objects from the folders incoming too:
 // git's quarantine of a push under review (GIT_OBJECT_DIRECTORY), which the
-// repository's own storage does not list. Nothing is ever written.
+// repository's own storage does not list. Objects in the folders
+// objects/info/alternates names are read the same way. Nothing is ever
+// written.
 func OpenRepoWith(dir string, incoming []string) (*git.Repository, error) {
 	gitDir, workTree, err := findGitDir(dir)
 	if err != nil {
@@ -57,8 +59,12 @@ func OpenRepoWith(dir string, incoming []string) (*git.Repository, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
-	ps := &packedStorage{Storage: st, packs: packs}
-	for _, in := range incoming {
+	ps := &packedStorage{Storage: st, packs: packs, loose: filepath.Join(gitDir, "objects")}
+	alts, err := alternates(filepath.Join(gitDir, "objects"))
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	for _, in := range append(slices.Clone(incoming), alts...) {
 		p, err := gitpack.Open(in)
 		if err != nil {
 			return nil, fmt.Errorf("open incoming objects %s: %w", in, err)
@@ -75,6 +81,55 @@ func OpenRepoWith(dir string, incoming []string) (*git.Repository, error) {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
 	return repo, nil
+}
+
+// maxAlternateDepth is how deep git follows alternates of alternates.
+const maxAlternateDepth = 5
+
+// alternates lists the object folders objects/info/alternates names, and
+// theirs, as git reads them: one path a line, absolute or relative to the
+// objects folder that names it; "#" lines are comments. History kept there
+// (git clone --shared or --reference, a forge's object pool) is read like the
+// repository's own, strictly (see incomingObjects). A folder that does not
+// exist is skipped, as git skips it.
+func alternates(objectsDir string) ([]string, error) {
+	var out []string
+	var walk func(dir string, depth int) error
+	walk = func(dir string, depth int) error {
+		data, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if depth >= maxAlternateDepth {
+			return fmt.Errorf("%s: alternates nest more than %d deep", dir, maxAlternateDepth)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSuffix(line, "\r")
+			switch {
+			case line == "" || strings.HasPrefix(line, "#"):
+				continue
+			case strings.HasPrefix(line, "\""):
+				return fmt.Errorf("%s: quoted alternates path %s is not supported; write it unquoted", filepath.Join(dir, "info", "alternates"), line)
+			}
+			alt := line
+			if !filepath.IsAbs(alt) {
+				alt = filepath.Join(dir, alt)
+			}
+			alt = filepath.Clean(alt)
+			if fi, err := os.Stat(alt); err != nil || !fi.IsDir() || alt == filepath.Clean(objectsDir) || slices.Contains(out, alt) {
+				continue
+			}
+			out = append(out, alt)
+			if err := walk(alt, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(objectsDir, 0)
 }
 
 // findGitDir returns the git folder for dir and the working tree it belongs

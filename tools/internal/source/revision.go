@@ -1,9 +1,11 @@
 package source
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,28 +91,81 @@ func step1(repo *git.Repository, h plumbing.Hash, kind byte, n int) (plumbing.Ha
 	return h, nil
 }
 
-// resolveName looks name up as a reference, then as a commit id.
+// resolveName looks name up as a reference, then as a commit id. A full
+// object id is that object, as git reads it, even when a reference has that
+// name: anyone who may push a tag could otherwise choose what an id given on
+// the command line (CI passes full ids) stands for.
 func resolveName(repo *git.Repository, name string) (plumbing.Hash, error) {
+	if len(name) == 2*len(plumbing.ZeroHash) && hexRe.MatchString(name) {
+		return plumbing.NewHash(name), nil
+	}
 	candidates := []string{"refs/" + name, "refs/tags/" + name, "refs/heads/" + name, "refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
 	if strings.HasPrefix(name, "refs/") || pseudoRefRe.MatchString(name) {
 		candidates = append([]string{name}, candidates...)
 	}
+	// git takes the first match and warns when others exist; a tag pushed
+	// as "origin/main" would then stand for the remote branch. Two matches
+	// that disagree are refused instead.
+	var found []*plumbing.Reference
 	for _, full := range candidates {
 		ref, err := repo.Reference(plumbing.ReferenceName(full), true)
 		if err == nil {
-			return ref.Hash(), nil
+			found = append(found, ref)
+			continue
 		}
 		if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 			return plumbing.ZeroHash, err
 		}
 	}
+	for _, ref := range found[min(1, len(found)):] {
+		if ref.Hash() != found[0].Hash() {
+			return plumbing.ZeroHash, fmt.Errorf("%w: %s is ambiguous: %s and %s name different objects; give the full reference name or the commit id", ErrBadRevision, name, found[0].Name(), ref.Name())
+		}
+	}
+	if len(found) > 0 {
+		return found[0].Hash(), nil
+	}
 	if hexRe.MatchString(name) {
-		// go-git finds a unique object by a full or abbreviated id; the
-		// caller reads whatever it names strictly.
-		h, err := repo.ResolveRevision(plumbing.Revision(name))
-		if err == nil {
-			return *h, nil
+		// An abbreviated id names an object only when it is the one object
+		// whose id starts so; git refuses an ambiguous one, and so do we
+		// (go-git would pick one). The caller reads it strictly.
+		ids, err := idsWithPrefix(repo, name)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		switch len(ids) {
+		case 1:
+			return ids[0], nil
+		case 0:
+		default:
+			return plumbing.ZeroHash, fmt.Errorf("%w: the abbreviated id %s is ambiguous (%d objects start so); give more digits", ErrBadRevision, name, len(ids))
 		}
 	}
 	return plumbing.ZeroHash, plumbing.ErrReferenceNotFound
+}
+
+// idsWithPrefix lists the ids of the objects whose id starts with the hex
+// digits prefix.
+func idsWithPrefix(repo *git.Repository, prefix string) ([]plumbing.Hash, error) {
+	lister, ok := repo.Storer.(interface {
+		HashesWithPrefix([]byte) ([]plumbing.Hash, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("cannot look up abbreviated ids in this repository; give the full commit id")
+	}
+	b, err := hex.DecodeString(prefix[:len(prefix)&^1])
+	if err != nil {
+		return nil, err
+	}
+	all, err := lister.HashesWithPrefix(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []plumbing.Hash
+	for _, h := range all {
+		if strings.HasPrefix(h.String(), prefix) && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }

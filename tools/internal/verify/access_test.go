@@ -185,13 +185,12 @@ func TestRow18ToolsAndCI(t *testing.T) {
 			}
 			return map[string]string{p: "package x\n"}
 		}
-		var alone []want // policy.yaml is under the two-person rule
-		if p == "policy.yaml" {
-			alone = []want{{rule: "sig.threshold", text: "signed for it: mara-openwall;"}}
-		}
+		// Every one of them is under the two-person rule: the checker is built,
+		// and the gate run, from what they hold.
+		alone := []want{{rule: "sig.threshold", text: "signed for it: mara-openwall;"}}
 		cases = append(cases,
 			accessCase{p + " by a member", dana, files, unauthorized(p)},
-			accessCase{p + " by a coordinator (control)", mara, files, alone})
+			accessCase{p + " by a coordinator alone", mara, files, alone})
 	}
 	runAccessCases(t, f, f.root, cases)
 
@@ -273,7 +272,7 @@ func TestRow19Paths(t *testing.T) {
 		{".git path component", dana, map[string]string{"issues/.git/config": newIssue("EMB-2026-0096", "dana-debian")}, nil,
 			[]want{{rule: "sig.noncanonical", text: `entry ".git"`}}},
 		{"new issue as its handler (control)", dana, map[string]string{"issues/2026/EMB-2026-0099.yaml": newIssue("EMB-2026-0099", "dana-debian")}, nil, nil},
-		{"executable bit (control)", mara, nil, map[string]entry{"tools/run.sh": {filemode.Executable, f.blob("#!/bin/sh\n")}}, nil},
+		{"executable bit (control)", mara, nil, map[string]entry{"docs/run.sh": {filemode.Executable, f.blob("#!/bin/sh\n")}}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ func pathProblem(ch change) string {
 	if ch.To == nil {
 		return "" // deleting is for the access rules to judge
 	}
+	if ch.To.IsDir() {
+		return "an empty folder is refused: git never writes one, and it holds nothing to judge"
+	}
 	if why := state.LayoutProblem(ch.Path); why != "" {
 		return "not a record path: " + why + "; nothing else belongs in the records' folders"
 	}
@@ -182,7 +185,28 @@ func (v *verifier) ownMember(t *Trust, signer string, ch change) (bool, string) 
 	if why := claimsOthers(t, m[1], before, after); why != "" {
 		return false, why
 	}
+	if why := colleaguesKeys(signer, before, after); why != "" {
+		return false, why
+	}
 	return true, ""
+}
+
+// colleaguesKeys refuses a change to the keys of another person of the same
+// member: a key signs as the person who lists it, and issue teams and
+// approvals name people, so moving one's key into a colleague's entry would
+// sign as the colleague. Each person changes their own keys; a coordinator
+// anyone's.
+func colleaguesKeys(signer string, before, after records.Member) string {
+	had := map[string][]string{}
+	for _, p := range before.People {
+		had[p.ID] = p.Keys
+	}
+	for _, p := range after.People {
+		if old, ok := had[p.ID]; ok && p.ID != signer && !slices.Equal(old, p.Keys) {
+			return fmt.Sprintf("%s may change only their own keys, not those of %s; a coordinator must", signer, p.ID)
+		}
+	}
+	return ""
 }
 
 // claimsOthers refuses a member record that newly lists a person id or a key

@@ -118,6 +118,8 @@ func (v *verifier) threshold(t *Trust, index int, rule records.AccessRule, befor
 				return a, false
 			}
 			changers = append(changers, c)
+			// Every change counts: an approver must be allowed to make
+			// each of them, not only the last.
 			changed = append(changed, chs...)
 		}
 	}

@@ -83,6 +83,11 @@ func trustFromState(st *state.State) *Trust {
 			}
 		}
 	}
+	if st.Policy != nil {
+		for _, fpr := range st.Policy.Mergers {
+			t.Mergers[fpr] = true
+		}
+	}
 	for _, m := range st.Members {
 		if m.Member == nil || m.Member.Status != "active" {
 			continue
@@ -92,17 +97,18 @@ func trustFromState(st *state.State) *Trust {
 				continue // a duplicate person id never gains trust
 			}
 			for _, fpr := range p.Keys {
+				if t.Mergers[fpr] {
+					// A merge key signs as nobody, whoever lists it: its
+					// fingerprint is public, and a merge it signed would
+					// count as that person's approval.
+					continue
+				}
 				if _, taken := t.Owner[fpr]; taken {
 					t.Owner[fpr] = "" // a key listed twice belongs to nobody
 					continue
 				}
 				t.Owner[fpr] = p.ID
 			}
-		}
-	}
-	if st.Policy != nil {
-		for _, fpr := range st.Policy.Mergers {
-			t.Mergers[fpr] = true
 		}
 	}
 	fprs := make([]string, 0, len(st.Keys))

@@ -282,7 +282,9 @@ func landings(base, head plumbing.Hash, commits []*gitobj.Commit) []landing {
 }
 
 // Audit verifies all history reachable from head: each commit against the state
-// of its first parent, the root commit against the trust anchors (fingerprints).
+// of its first parent, the root commit against the trust anchors (fingerprints),
+// except that the commits a merge of the mainline brings in are judged, with
+// the merge, by the state of its first parent (see landings).
 func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Options) ([]finding.Finding, error) {
 	commits, err := walkAll(repo.Storer, head)
 	if f, ok := asFinding(err); ok {
@@ -297,8 +299,28 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	}
 	v.verified = func(h plumbing.Hash) bool { return v.ok[h] }
 	cache := map[string]*Trust{}
+	// The commits a merge of the mainline brings in are judged by the state
+	// before that merge, as the protected branch judges them: a key their
+	// own pull request added does not sign them.
+	groups := landings(plumbing.ZeroHash, head, commits)
+	landedBy := map[plumbing.Hash]plumbing.Hash{}
+	for _, g := range groups {
+		if tip := g.commits[len(g.commits)-1]; len(tip.Parents) > 1 && !g.before.IsZero() {
+			for _, c := range g.commits {
+				landedBy[c.Hash] = g.before
+			}
+		}
+	}
 	trusts := make([]*Trust, len(commits))
 	for i, c := range commits {
+		if before, ok := landedBy[c.Hash]; ok {
+			t, err := v.trustOf(before, cache)
+			if err != nil {
+				return nil, err
+			}
+			trusts[i] = t
+			continue
+		}
 		if len(c.Parents) == 0 {
 			t, err := v.anchorTrust(c, anchors)
 			if err != nil {
@@ -329,7 +351,7 @@ func Audit(repo *git.Repository, head plumbing.Hash, anchors []string, opt Optio
 	}
 	// Threshold rules count approvals per landing of the mainline, each by
 	// the state before it; the root's landing founds the repository.
-	for _, g := range landings(plumbing.ZeroHash, head, commits) {
+	for _, g := range groups {
 		if g.before.IsZero() {
 			continue
 		}
@@ -509,17 +531,26 @@ func (v *verifier) baseTrust(base plumbing.Hash) (*Trust, error) {
 }
 
 // trustOf loads (and caches) the trust of commit h's state. States that share their
-// policy, roles and members trees share one Trust.
+// policy, roles and members trees share the keys, people and rules of one Trust;
+// issues are always read from h's own state.
 func (v *verifier) trustOf(h plumbing.Hash, cache map[string]*Trust) (*Trust, error) {
 	th, err := v.treeOf(h)
 	if err != nil {
 		return nil, err
 	}
 	key := v.trustKey(th)
+	src := &source.Tree{Trees: v.trees, Root: th, Desc: "commit " + short(h)}
 	if t, ok := cache[key]; ok {
-		return t, nil
+		if t.tree == nil || t.tree.Root == th {
+			return t, nil
+		}
+		// The same keys, people and rules, but this state's own issues:
+		// an issue's team is read from the state judged.
+		c := *t
+		c.tree, c.issues = src, nil
+		return &c, nil
 	}
-	t, err := TrustOf(&source.Tree{Trees: v.trees, Root: th, Desc: "commit " + short(h)})
+	t, err := TrustOf(src)
 	if err != nil {
 		return nil, err
 	}
