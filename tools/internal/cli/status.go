@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -90,7 +91,7 @@ func warnLoad(e *env, fs []finding.Finding) {
 		}
 	}
 	if len(files) > 0 {
-		e.warnf("%d file(s) did not load and were left out", len(files))
+		e.warnf("%s not load and were left out", plural.Words(len(files), "file did", "files did"))
 		e.hintf("run 'embargo validate' to see why")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/quote"
 )
 
@@ -65,14 +66,14 @@ func text(w io.Writer, fs []finding.Finding, s *Summary) error {
 		}
 	}
 	errs, warns := finding.Count(fs)
-	line := plural(errs, "error") + ", " + plural(warns, "warning")
+	line := plural.Of(errs, "error") + ", " + plural.Of(warns, "warning")
 	switch {
 	case len(commits) > 0 && len(files) == 0:
-		line += " in " + plural(len(commits), "commit")
+		line += " in " + plural.Of(len(commits), "commit")
 	case len(commits) > 0:
-		line += " in " + plural(len(files), "file") + " and " + plural(len(commits), "commit")
+		line += " in " + plural.Of(len(files), "file") + " and " + plural.Of(len(commits), "commit")
 	case len(files) > 0:
-		line += " in " + plural(len(files), "file")
+		line += " in " + plural.Of(len(files), "file")
 	}
 	if done := s.text(fs); done != "" {
 		line = done + "; " + line
@@ -111,13 +112,6 @@ func short(h string) string {
 		return h[:12]
 	}
 	return h
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // JSON writes {"findings": [...]} (an empty list, never null).

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Summary is what a run did, beside what it found: the files validate read
@@ -58,10 +59,10 @@ func (s *Summary) text(fs []finding.Finding) string {
 			word string
 		}{{v.Roles, "role file"}, {v.Members, "member"}, {v.Keys, "key"}, {v.Issues, "issue"}} {
 			if k.n > 0 {
-				kinds = append(kinds, plural(k.n, k.word))
+				kinds = append(kinds, plural.Of(k.n, k.word))
 			}
 		}
-		p := "validated " + plural(v.Files, "file")
+		p := "validated " + plural.Of(v.Files, "file")
 		if len(kinds) > 0 {
 			p += " (" + strings.Join(kinds, ", ") + ")"
 		}
@@ -70,13 +71,13 @@ func (s *Summary) text(fs []finding.Finding) string {
 	if v := s.Verified; v != nil {
 		switch {
 		case !failed && len(v.Signers) > 0:
-			parts = append(parts, fmt.Sprintf("verified %s by %s", plural(v.Commits, "commit"), strings.Join(v.Signers, ", ")))
+			parts = append(parts, fmt.Sprintf("verified %s by %s", plural.Of(v.Commits, "commit"), strings.Join(v.Signers, ", ")))
 		case !failed:
-			parts = append(parts, "verified "+plural(v.Commits, "commit"))
+			parts = append(parts, "verified "+plural.Of(v.Commits, "commit"))
 		case len(v.Signers) > 0:
-			parts = append(parts, fmt.Sprintf("checked %s, accepted the signatures of %s", plural(v.Commits, "commit"), strings.Join(v.Signers, ", ")))
+			parts = append(parts, fmt.Sprintf("checked %s, accepted the signatures of %s", plural.Of(v.Commits, "commit"), strings.Join(v.Signers, ", ")))
 		default:
-			parts = append(parts, fmt.Sprintf("checked %s, accepted no signature", plural(v.Commits, "commit")))
+			parts = append(parts, fmt.Sprintf("checked %s, accepted no signature", plural.Of(v.Commits, "commit")))
 		}
 	}
 	return strings.Join(parts, "; ")

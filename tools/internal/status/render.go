@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 )
@@ -53,11 +54,8 @@ func summary(r *Report) string {
 		}
 	}
 	items := "nothing needs attention"
-	switch n := len(r.Items); {
-	case n == 1:
-		items = "1 item"
-	case n > 1:
-		items = fmt.Sprintf("%d items", n)
+	if n := len(r.Items); n > 0 {
+		items = plural.Of(n, "item")
 	}
 	return fmt.Sprintf("%s, %d overdue, at %s looking %s ahead (keys: %s)", items, overdue, stamp(r.Now), hours(r.Within), records.FormatDuration(KeyExpiryWindow))
 }
