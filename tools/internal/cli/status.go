@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
@@ -71,12 +72,16 @@ func runStatus(e *env, args []string) error {
 
 // parseWithin reads a look-ahead window: a policy duration (3d) or a Go duration (72h, 1h30m).
 func parseWithin(s string) (time.Duration, error) {
-	d, err := records.ParseDuration(s)
+	abs, negative := strings.CutPrefix(s, "-")
+	d, err := records.ParseDuration(abs)
 	if err != nil {
-		d, err = time.ParseDuration(s)
+		d, err = time.ParseDuration(abs)
 	}
-	if err != nil || d < 0 {
+	switch {
+	case err != nil:
 		return 0, usagef("write it like 72h, 3d, 2w or 90m", "--within %q is not a duration", s)
+	case negative && d > 0:
+		return 0, usagef("status looks ahead from --now: give a positive window, e.g. 72h", "--within %q is negative", s)
 	}
 	return d, nil
 }
