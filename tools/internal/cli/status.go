@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"time"
 
@@ -26,8 +28,14 @@ func runStatus(e *env, args []string) error {
 	withinFlag := fs.String("within", "72h", "how far ahead to look: hours (72h), minutes (90m), days (3d) or weeks (2w)")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	notify := fs.Bool("notify", false, "only what is overdue or due within --within, with the people concerned: the daily reminder's text")
+	ical := fs.String("ical", "", "also write the disclosure date of every active embargo to this iCalendar file (ids, lists and dates only)")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	if *ical != "" {
+		if err := checkICalFile(*repo, *ical); err != nil {
+			return err
+		}
 	}
 	if err := checkFormat(*format, status.Formats); err != nil {
 		return err
@@ -58,6 +66,11 @@ func runStatus(e *env, args []string) error {
 	}
 	warnLoad(e, out.Sorted())
 	r := status.Compute(st, now, within)
+	if *ical != "" {
+		if err := writeICal(*ical, r, st); err != nil {
+			return err
+		}
+	}
 	if *notify {
 		r = r.Due()
 	}
@@ -99,4 +112,29 @@ func warnLoad(e *env, fs []finding.Finding) {
 		e.warnf("%s not load and were left out", plural.Words(len(files), "file did", "files did"))
 		e.hintf("run 'embargo validate' to see why")
 	}
+}
+
+// checkICalFile refuses an --ical path inside the records or one that is
+// there and not a regular file, before anything is read.
+func checkICalFile(repo, file string) error {
+	if err := checkOutside("--ical", "disclosures.ics", repo, file); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(file); err == nil && !fi.Mode().IsRegular() {
+		return usagef("remove it or pick another --ical file", "--ical %s exists and is not a regular file", file)
+	}
+	return nil
+}
+
+// writeICal replaces file with the calendar of r's disclosure dates.
+func writeICal(file string, r *status.Report, st *state.State) error {
+	group := ""
+	if st.Policy != nil {
+		group = st.Policy.Group
+	}
+	var b bytes.Buffer
+	if err := status.ICal(&b, r, group); err != nil {
+		return err
+	}
+	return replaceFile(file, b.Bytes(), 0o644)
 }

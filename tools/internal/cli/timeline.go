@@ -34,7 +34,7 @@ func runTimeline(e *env, args []string) error {
 	if err := checkRepo(*repo); err != nil {
 		return err
 	}
-	if err := checkOutside("--out", *repo, *out); err != nil {
+	if err := checkOutside("--out", "public/", *repo, *out); err != nil {
 		return err
 	}
 	var findings finding.List
