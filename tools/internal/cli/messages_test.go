@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/embargo-tool/embargo/tools/internal/exampledata"
 )
 
 // TestMessagesSayItOnce: errors name the real cause first, and neither
@@ -41,5 +43,20 @@ func TestMessagesSayItOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPartialLoadWarning: the warning that a report is partial counts its
+// files in words that agree with the count.
+func TestPartialLoadWarning(t *testing.T) {
+	dir := exampledata.Copy(t)
+	for i, name := range []string{"issues/2026/EMB-2026-0098.yaml", "issues/2026/EMB-2026-0099.yaml"} {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte("id: [broken\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"embargo: warning: 1 file did not load and was left out\n", "embargo: warning: 2 files did not load and were left out\n"}[i]
+		if _, _, stderr := run("status", "--repo", dir, demoNow); !strings.Contains(stderr, want) {
+			t.Errorf("want %q:\n%s", want, stderr)
+		}
 	}
 }

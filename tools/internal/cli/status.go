@@ -109,7 +109,7 @@ func warnLoad(e *env, fs []finding.Finding) {
 		}
 	}
 	if len(files) > 0 {
-		e.warnf("%s not load and were left out", plural.Words(len(files), "file did", "files did"))
+		e.warnf("%s left out", plural.Words(len(files), "file did not load and was", "files did not load and were"))
 		e.hintf("run 'embargo validate' to see why")
 	}
 }
