@@ -83,3 +83,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./tools/internal/quote
 	$(GO) test -run '^$$' -fuzz '^FuzzCode$$' -fuzztime $(FUZZTIME) ./tools/internal/quote
 	$(GO) test -run '^$$' -fuzz '^FuzzURI$$' -fuzztime $(FUZZTIME) ./tools/internal/quote
+	$(GO) test -run '^$$' -fuzz '^FuzzVersionRange$$' -fuzztime $(FUZZTIME) ./tools/internal/timeline

@@ -35,6 +35,18 @@ type IssueSpec struct {
 	Now      time.Time
 }
 
+// CheckList returns an error wrapping ErrUnknown unless list is defined in
+// the state's policy.yaml.
+func CheckList(st *state.State, list string) error {
+	if st.Policy == nil {
+		return fmt.Errorf("policy.yaml does not load, so the list cannot be checked: %w", ErrUnknown)
+	}
+	if _, ok := st.Policy.Lists[list]; !ok {
+		return fmt.Errorf("list %q is not defined in policy.yaml: %w", list, ErrUnknown)
+	}
+	return nil
+}
+
 // NewIssue writes issues/<YYYY>/<ID>.yaml for a new draft issue under root and
 // returns its slash-separated path. The id is the next free one of now's year
 // (see NextIssueID); dates.reported is now. st is the repository's state, for
@@ -52,13 +64,10 @@ func NewIssue(root string, st *state.State, spec IssueSpec) (string, error) {
 	if !slices.Contains(Severities, spec.Severity) {
 		return "", fmt.Errorf("severity %q is not one of %s: %w", spec.Severity, strings.Join(Severities, ", "), ErrInvalid)
 	}
-	if st.Policy == nil {
-		return "", fmt.Errorf("policy.yaml does not load, so the list cannot be checked: %w", ErrUnknown)
+	if err := CheckList(st, spec.List); err != nil {
+		return "", err
 	}
-	lp, ok := st.Policy.Lists[spec.List]
-	if !ok {
-		return "", fmt.Errorf("list %q is not defined in policy.yaml: %w", spec.List, ErrUnknown)
-	}
+	lp := st.Policy.Lists[spec.List]
 	ref, ok := st.People[spec.Handler]
 	if !ok {
 		return "", fmt.Errorf("handler %q is not a person in members/: %w", spec.Handler, ErrUnknown)

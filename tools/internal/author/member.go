@@ -139,7 +139,7 @@ func importKeys(root string, p *PersonSpec) ([]newFile, error) {
 	for _, armored := range p.Import {
 		k, err := pgp.ParseKeyFile(armored)
 		if err != nil {
-			return nil, fmt.Errorf("%v: %w", err, ErrInvalid)
+			return nil, fmt.Errorf("%w: %w", err, ErrInvalid)
 		}
 		rel := state.KeysDir + "/" + k.Fingerprint + ".asc"
 		if old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))); err == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
@@ -60,7 +61,7 @@ func runApprove(e *env, args []string) error {
 		paths = append(paths, a.Paths...)
 	}
 	if errs := countErrors(findings, "sig.threshold"); errs > 0 {
-		fmt.Fprintf(e.stderr, "embargo: warning: the range has %d other error finding(s); run embargo check before approving\n", errs)
+		fmt.Fprintf(e.stderr, "embargo: warning: the range has %s; run embargo check before approving\n", plural.Of(errs, "other error finding"))
 	}
 	if *dryRun {
 		return nil

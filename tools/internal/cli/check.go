@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gittree"
+	"github.com/embargo-tool/embargo/tools/internal/report"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
@@ -37,6 +38,7 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	st, err := state.Load(tree, &records)
+	var sum report.Summary
 	switch {
 	case gittree.Malformed(err):
 		records.Add(malformedTree(err)) // verify below names the commit
@@ -44,6 +46,7 @@ func runCheck(e *env, args []string) error {
 		return err
 	default:
 		validate.Check(st, now, &records)
+		sum.Validated = validated(st)
 	}
 	// Clock findings fail the change only where it touches the record; the rest
 	// become one summary line (docs/guides/ci-admin.md, "Clock findings").
@@ -58,10 +61,12 @@ func runCheck(e *env, args []string) error {
 		}
 	}
 	out.AddAll(untouchedClock(records.Sorted(), touched, known))
-	sigs, err := verifyRange(repo, r, head, now)
+	var vsum verify.Summary
+	sigs, err := verifyRange(repo, r, head, now, &vsum)
 	if err != nil {
 		return err
 	}
+	sum.Verified = verified(vsum)
 	out.AddAll(sigs)
-	return emit(e, r.format, out.Sorted())
+	return emitSummary(e, r.format, out.Sorted(), &sum)
 }

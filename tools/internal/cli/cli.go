@@ -34,7 +34,7 @@ Usage:
     embargo approve   [--repo DIR] [--base REV] [--dry-run]
     embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] [--unseal [--gpg-program P]] --out DIR
-    embargo status    [--repo DIR] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]
+    embargo status    [--repo DIR] [--rev REV] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown] [--ical FILE]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
                       --person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)

@@ -149,7 +149,7 @@ func TestDemo(t *testing.T) {
 		"repository: warning: clock.untouched: 1 clock finding on 1 record this change does not touch (embargo.overdue: issues/2026/EMB-2026-0004.yaml)",
 		"error: embargo.overdue: the embargo ended 3d 22h ago",
 		"wrote 14 files to",
-		"== embargo verify --base main --head landed/two-pull-requests --fast-forward\n0 errors",
+		"== embargo verify --base main --head landed/two-pull-requests --fast-forward\nverified 4 commits by dana-debian, mara-openwall; 0 errors, 0 warnings\n",
 		"sig.unknown-key",
 		"issues/2026/EMB-2026-0006.yaml:4:1: error: sealed.required: commit ",
 	} {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
 )
 
@@ -69,13 +70,6 @@ func clockSummary(fs []finding.Finding, where string) string {
 			parts = append(parts, fmt.Sprintf("%s: %s", id, strings.Join(shown, ", ")))
 		}
 	}
-	return fmt.Sprintf("%s on %s %s (%s)", plural(len(fs), "clock finding", "clock findings"),
-		plural(len(files), "record", "records"), where, strings.Join(parts, "; "))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%s on %s %s (%s)", plural.Of(len(fs), "clock finding"),
+		plural.Of(len(files), "record"), where, strings.Join(parts, "; "))
 }

@@ -66,7 +66,7 @@ func runExportRemail(e *env, args []string) error {
 	if err := checkRepo(*repo); err != nil {
 		return err
 	}
-	if err := checkOutside("--out", *repo, *out); err != nil {
+	if err := checkOutside("--out", "public/", *repo, *out); err != nil {
 		return err
 	}
 	subs, now, err := subscribers(e, *repo, *list, *nowFlag)

@@ -56,7 +56,7 @@ func TestExportCLI(t *testing.T) {
 	os.WriteFile(cur, []byte("dana@debian.example.org F34780682F10345BC720C9114288E35D0F0140B0\nold@gone.example N/A\n"), 0o644)
 	code, stdout, stderr = run("export", "schleuder", "--repo", root, "--list", "linux-distros", "--current", cur, "--address", "ld@lists.example.org", demoNow)
 	if code != ExitOK || !strings.Contains(stdout, "list=ld@lists.example.org\n") || !strings.Contains(stdout, `schleuder-cli subscriptions delete "$list" old@gone.example`) ||
-		strings.Contains(stdout, `subscriptions new "$list" dana@`) || !strings.Contains(stdout, "# 10 to add, 0 to re-key, 1 to remove, 0 admin(s) kept, 1 unchanged.") {
+		strings.Contains(stdout, `subscriptions new "$list" dana@`) || !strings.Contains(stdout, "# 10 to add, 0 to re-key, 1 to remove, 0 admins kept, 1 unchanged.") {
 		t.Errorf("export schleuder: exit %d\n%s%s", code, stdout, stderr)
 	}
 

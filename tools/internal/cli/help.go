@@ -96,13 +96,15 @@ unpublished record. Its times come from the records, so the output changes only 
 		example: "embargo timeline --rev main --out public/",
 	},
 	"status": {
-		usage: "embargo status [--repo DIR] [--rev REV] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown]",
+		usage: "embargo status [--repo DIR] [--rev REV] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown] [--ical FILE]",
 		about: `Lists what needs a person soon: disclosures due within the window, overdue embargoes, missing
 public postings, exploit postings due, keys expiring, vacant task backups and people who must
-sign their acceptance (again, after a change of terms). Messages name ids, lists and dates
-only. --rev reports on a git revision (what is merged) instead of the working tree. Exit 1
-when something is overdue.`,
-		example: "embargo status --rev origin/main --within 2w",
+sign their acceptance (again, after a change of terms); then every active embargo with its
+handler and the days left. Messages name ids, lists and dates only. --rev reports on a git
+revision (what is merged) instead of the working tree. --ical also writes the disclosure
+dates as an iCalendar file for the team's calendars (ids, lists and dates only; the same
+bytes until a record changes). Exit 1 when something is overdue.`,
+		example: "embargo status --rev origin/main --within 2w --ical disclosures.ics",
 	},
 	"new": {
 		usage: "embargo new issue|member [FLAGS]",

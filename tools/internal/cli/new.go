@@ -12,6 +12,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/author"
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/pgp"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
@@ -58,6 +59,11 @@ func runNewIssue(e *env, args []string) error {
 		return err
 	}
 	if *handler == "" {
+		// A wrong list is said first: it is what was typed, the handler
+		// only a default that could not be found.
+		if err := author.CheckList(st, *list); err != nil {
+			return authorError(err)
+		}
 		*handler = personByGitEmail(*repo, st)
 		if *handler == "" {
 			return usagef("name yourself or another person: --handler PERSON-ID", "new issue needs --handler: git's user.email is not the e-mail of a person in members/")
@@ -150,6 +156,10 @@ func splitList(s string) []string {
 
 // authorError turns the author package's errors into usage errors with a hint.
 func authorError(err error) error {
+	if errors.Is(err, pgp.ErrKeyFile) {
+		// pgp's message names the fix (one armored public key per file).
+		return usagef("", "%s", strings.TrimSuffix(err.Error(), ": "+author.ErrInvalid.Error()))
+	}
 	// The author package wraps its sentinels at the end of a message; the
 	// hint says the same, so the message does not end in "invalid value".
 	for _, kind := range []error{author.ErrExists, author.ErrUnknown, author.ErrInvalid} {

@@ -10,10 +10,11 @@ import (
 // into the records, and validate would fail on them.
 var recordParts = []string{"issues", "members", "roles", "schema", "policy.yaml", ".git"}
 
-// checkOutside refuses an output folder inside the records of repo, whether
-// named directly or reached through symbolic links: both paths are compared
-// with every link resolved, as far as they exist.
-func checkOutside(flagName, repo, out string) error {
+// checkOutside refuses an output folder (or file) inside the records of
+// repo, whether named directly or reached through symbolic links: both paths
+// are compared with every link resolved, as far as they exist. example is a
+// good value for the hint.
+func checkOutside(flagName, example, repo, out string) error {
 	r, err := resolved(repo)
 	if err != nil {
 		return err
@@ -25,7 +26,7 @@ func checkOutside(flagName, repo, out string) error {
 	for _, part := range recordParts {
 		p := filepath.Join(r, part)
 		if o == p || strings.HasPrefix(o, p+string(filepath.Separator)) {
-			return usagef("write it outside issues/, members/, roles/, schema/ and policy.yaml, e.g. "+flagName+" public/",
+			return usagef("write it outside issues/, members/, roles/, schema/ and policy.yaml, e.g. "+flagName+" "+example,
 				"%s %s is inside the repository's records (%s); generated files there would break validate", flagName, out, part)
 		}
 	}

@@ -237,6 +237,8 @@ func assertNoMarker(t *testing.T, name, dir, head string) {
 	runs = append(runs,
 		[]string{"timeline", "--repo", dir, demoNow, "--out", filepath.Join(t.TempDir(), "public")},
 		[]string{"fmt", "--check", filepath.Join(dir, filepath.FromSlash(markedIssue))})
+	ical := filepath.Join(t.TempDir(), "disclosures.ics")
+	runs = append(runs, []string{"status", "--repo", dir, demoNow, "--ical", ical})
 	for _, args := range runs {
 		code, stdout, stderr := run(args...)
 		if code == ExitUsage && args[0] != "fmt" {
@@ -247,6 +249,14 @@ func assertNoMarker(t *testing.T, name, dir, head string) {
 				t.Errorf("%s: %s %s prints a private value: ...%s...", name, args[0], args[len(args)-1], out[max(i-80, 0):min(i+40, len(out))])
 			}
 		}
+	}
+	// The calendar, its folded lines joined.
+	data, err := os.ReadFile(ical)
+	if err != nil {
+		t.Fatalf("%s: status --ical wrote no calendar: %v", name, err)
+	}
+	if out := strings.ReplaceAll(string(data), "\r\n ", ""); markerAt(out) >= 0 {
+		t.Errorf("%s: the calendar holds a private value:\n%s", name, out)
 	}
 }
 

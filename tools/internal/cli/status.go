@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -24,8 +28,14 @@ func runStatus(e *env, args []string) error {
 	withinFlag := fs.String("within", "72h", "how far ahead to look: hours (72h), minutes (90m), days (3d) or weeks (2w)")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	notify := fs.Bool("notify", false, "only what is overdue or due within --within, with the people concerned: the daily reminder's text")
+	ical := fs.String("ical", "", "also write the disclosure date of every active embargo to this iCalendar file (ids, lists and dates only)")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	if *ical != "" {
+		if err := checkICalFile(*repo, *ical); err != nil {
+			return err
+		}
 	}
 	if err := checkFormat(*format, status.Formats); err != nil {
 		return err
@@ -56,6 +66,11 @@ func runStatus(e *env, args []string) error {
 	}
 	warnLoad(e, out.Sorted())
 	r := status.Compute(st, now, within)
+	if *ical != "" {
+		if err := writeICal(*ical, r, st); err != nil {
+			return err
+		}
+	}
 	if *notify {
 		r = r.Due()
 	}
@@ -70,12 +85,16 @@ func runStatus(e *env, args []string) error {
 
 // parseWithin reads a look-ahead window: a policy duration (3d) or a Go duration (72h, 1h30m).
 func parseWithin(s string) (time.Duration, error) {
-	d, err := records.ParseDuration(s)
+	abs, negative := strings.CutPrefix(s, "-")
+	d, err := records.ParseDuration(abs)
 	if err != nil {
-		d, err = time.ParseDuration(s)
+		d, err = time.ParseDuration(abs)
 	}
-	if err != nil || d < 0 {
+	switch {
+	case err != nil:
 		return 0, usagef("write it like 72h, 3d, 2w or 90m", "--within %q is not a duration", s)
+	case negative && d > 0:
+		return 0, usagef("status looks ahead from --now: give a positive window, e.g. 72h", "--within %q is negative", s)
 	}
 	return d, nil
 }
@@ -90,7 +109,32 @@ func warnLoad(e *env, fs []finding.Finding) {
 		}
 	}
 	if len(files) > 0 {
-		e.warnf("%d file(s) did not load and were left out", len(files))
+		e.warnf("%s left out", plural.Words(len(files), "file did not load and was", "files did not load and were"))
 		e.hintf("run 'embargo validate' to see why")
 	}
+}
+
+// checkICalFile refuses an --ical path inside the records or one that is
+// there and not a regular file, before anything is read.
+func checkICalFile(repo, file string) error {
+	if err := checkOutside("--ical", "disclosures.ics", repo, file); err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(file); err == nil && !fi.Mode().IsRegular() {
+		return usagef("remove it or pick another --ical file", "--ical %s exists and is not a regular file", file)
+	}
+	return nil
+}
+
+// writeICal replaces file with the calendar of r's disclosure dates.
+func writeICal(file string, r *status.Report, st *state.State) error {
+	group := ""
+	if st.Policy != nil {
+		group = st.Policy.Group
+	}
+	var b bytes.Buffer
+	if err := status.ICal(&b, r, group); err != nil {
+		return err
+	}
+	return replaceFile(file, b.Bytes(), 0o644)
 }

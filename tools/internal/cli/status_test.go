@@ -2,8 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	ics "github.com/arran4/golang-ical"
 )
 
 func TestStatusCLI(t *testing.T) {
@@ -38,6 +42,8 @@ func TestStatusCLI(t *testing.T) {
 	for name, args := range map[string][]string{
 		"bad-within":   {"status", "--within", "soon"},
 		"neg-within":   {"status", "--within", "-3h"},
+		"ical-records": {"status", "--repo", root, "--ical", filepath.Join(root, "issues", "x.ics")},
+		"ical-folder":  {"status", "--repo", root, "--ical", t.TempDir()},
 		"bad-format":   {"status", "--format", "github"},
 		"missing-repo": {"status", "--repo", root + "/nope"},
 	} {
@@ -86,5 +92,46 @@ func TestStatusNotify(t *testing.T) {
 	if code != ExitFindings || !strings.Contains(stdout, "### Overdue embargoes (1)") || strings.Contains(stdout, "Vacant task backups") ||
 		!strings.Contains(stdout, "@rui-rh-sec") {
 		t.Errorf("overdue: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestStatusICal: status lists the active embargo and --ical writes the
+// calendar of disclosure dates, which the library reads back; the report on
+// stdout is the same with or without it, also with --notify.
+func TestStatusICal(t *testing.T) {
+	root := repoRoot(t)
+	file := filepath.Join(t.TempDir(), "team", "disclosures.ics")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, plain, _ := run("status", "--repo", root, demoNow)
+	code, stdout, stderr := run("status", "--repo", root, demoNow, "--ical", file)
+	if code != ExitOK || stdout != plain || stderr != "" {
+		t.Errorf("exit %d, stdout differs: %v\n%s%s", code, stdout != plain, stdout, stderr)
+	}
+	want := "issues/2026/EMB-2026-0004.yaml:14: embargo: EMB-2026-0004 (linux-distros), handler dana-debian, disclosure at 2026-11-23T14:00:00Z, 3 days left\n"
+	if !strings.Contains(stdout, want) {
+		t.Errorf("status does not list the active embargo:\n%s", stdout)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 || evs[0].Id() != "EMB-2026-0004@distros.example.org" {
+		t.Fatalf("events %v:\n%s", len(evs), data)
+	}
+	// The reminder's text leaves the list out; the calendar stays whole.
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, _ = run("status", "--repo", root, demoNow, "--notify", "--ical", file)
+	again, err := os.ReadFile(file)
+	if err != nil || string(again) != string(data) || strings.Contains(stdout, ": embargo: ") {
+		t.Errorf("--notify: calendar %v (same: %v); stdout:\n%s", err, string(again) == string(data), stdout)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/timeline"
 )
@@ -36,7 +37,7 @@ func runTimeline(e *env, args []string) error {
 	if err := checkRepo(*repo); err != nil {
 		return err
 	}
-	if err := checkOutside("--out", *repo, *out); err != nil {
+	if err := checkOutside("--out", "public/", *repo, *out); err != nil {
 		return err
 	}
 	var findings finding.List
@@ -72,7 +73,7 @@ func runTimeline(e *env, args []string) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %d files to %s\n", len(files), *out)
+	fmt.Fprintf(e.stdout, "wrote %s to %s\n", plural.Of(len(files), "file"), *out)
 	return nil
 }
 

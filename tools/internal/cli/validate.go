@@ -6,6 +6,7 @@ import (
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/schemas"
 	"github.com/embargo-tool/embargo/tools/internal/source"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/validate"
@@ -31,10 +32,24 @@ func runValidate(e *env, args []string) error {
 		return err
 	}
 	var out finding.List
-	if _, err := validateAt(*repo, *rev, now, &out); err != nil {
+	st, err := validateAt(*repo, *rev, now, &out)
+	if err != nil {
 		return err
 	}
-	return emit(e, *format, out.Sorted())
+	return emitSummary(e, *format, out.Sorted(), &report.Summary{Validated: validated(st)})
+}
+
+// validated counts what state.Load read, for the report's summary; nil when
+// nothing could be read (a malformed tree).
+func validated(st *state.State) *report.Validated {
+	if st == nil {
+		return nil
+	}
+	r := st.Read
+	v := &report.Validated{Policy: r[schemas.Policy], Roles: r[schemas.Coordinators] + r[schemas.Tasks] + r[schemas.Ambassadors],
+		Members: r[schemas.Member], Keys: r[state.KeyKind], Issues: r[schemas.Issue]}
+	v.Files = v.Policy + v.Roles + v.Members + v.Keys + v.Issues
+	return v
 }
 
 // validateAt loads the state at rev (the working tree when rev is empty) and runs every rule.
@@ -69,7 +84,12 @@ func malformedTree(err error) finding.Finding {
 
 // emit renders findings and turns error findings into exit code 1.
 func emit(e *env, format string, fs []finding.Finding) error {
-	if err := report.Write(e.stdout, format, fs); err != nil {
+	return emitSummary(e, format, fs, nil)
+}
+
+// emitSummary is emit with what the run did (see report.Summary).
+func emitSummary(e *env, format string, fs []finding.Finding, s *report.Summary) error {
+	if err := report.WriteSummary(e.stdout, format, fs, s); err != nil {
 		return err
 	}
 	if errs, _ := finding.Count(fs); errs > 0 {

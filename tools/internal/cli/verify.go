@@ -98,18 +98,20 @@ func runVerify(e *env, args []string) error {
 		return err
 	}
 	var fsOut []finding.Finding
+	var sum verify.Summary
 	if *all {
-		fsOut, err = verify.Audit(repo, head, anchors, verify.Options{Now: now})
+		fsOut, err = verify.Audit(repo, head, anchors, verify.Options{Now: now, Summary: &sum})
 	} else {
-		fsOut, err = verifyRange(repo, r, head, now)
+		fsOut, err = verifyRange(repo, r, head, now, &sum)
 	}
 	if err != nil {
 		return err
 	}
-	return emit(e, r.format, fsOut)
+	return emitSummary(e, r.format, fsOut, &report.Summary{Verified: verified(sum)})
 }
 
-func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now time.Time) ([]finding.Finding, error) {
+// verifyRange verifies base..head; sum receives what it judged.
+func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now time.Time, sum *verify.Summary) ([]finding.Finding, error) {
 	base, err := resolve(repo, "--base", r.base)
 	if err != nil {
 		// A base that cannot be found is a finding, not a pass: shallow clones land here.
@@ -117,7 +119,12 @@ func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now tim
 			Message: err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
 	}
 	reopen := func() (*git.Repository, error) { return source.OpenRepo(r.repo) }
-	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward, Reopen: reopen})
+	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward, Reopen: reopen, Summary: sum})
+}
+
+// verified is the report's summary of a verification run.
+func verified(sum verify.Summary) *report.Verified {
+	return &report.Verified{Commits: sum.Commits, Signers: append([]string{}, sum.Signers...)}
 }
 
 func parseTrust(s string) ([]string, error) {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Subscription is one line of a schleuder list's current subscriptions, as
@@ -163,8 +165,8 @@ func (p Plan) Script(w io.Writer, list, address string, now time.Time) error {
 	fmt.Fprintf(&b, "# of the embargo repository at %s, written by `embargo export schleuder`.\n", now.UTC().Format(time.RFC3339))
 	b.WriteString("# Dry run: nothing has been changed. Review it, then run it with sh from the\n")
 	b.WriteString("# repository's top folder (the keys are imported from members/keys/).\n")
-	fmt.Fprintf(&b, "# %d to add, %d to re-key, %d to remove, %d admin(s) kept, %d unchanged.\n",
-		p.Count("add"), p.Count("rekey"), p.Count("remove"), p.Count("keep"), p.Unchanged)
+	fmt.Fprintf(&b, "# %d to add, %d to re-key, %d to remove, %s kept, %d unchanged.\n",
+		p.Count("add"), p.Count("rekey"), p.Count("remove"), plural.Of(p.Count("keep"), "admin"), p.Unchanged)
 	b.WriteString("set -eu\n")
 	if address != "" {
 		fmt.Fprintf(&b, "list=%s\n", shellQuote(address))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Layout of a version 2 pack index (gitformat-pack(5)): a header, a fan-out
@@ -52,7 +54,7 @@ func parseIndex(data []byte) (*index, error) {
 	count := uint64(binary.BigEndian.Uint32(fanout[255*4:]))
 	fixed := uint64(idxHeaderLen+fanoutLen+trailerLen) + count*(hashLen+4+4)
 	if fixed > uint64(len(data)) || (uint64(len(data))-fixed)%8 != 0 {
-		return nil, corrupt("index of %d bytes cannot hold %d objects", len(data), count)
+		return nil, corrupt("index of %d bytes cannot hold %s", len(data), plural.Of(int(min(count, 1<<32)), "object"))
 	}
 	n := int(count)
 	ids := idxHeaderLen + fanoutLen
@@ -75,7 +77,7 @@ func parseIndexV1(data []byte) (*index, error) {
 	fanout := data[:fanoutLen]
 	count := uint64(binary.BigEndian.Uint32(fanout[255*4:]))
 	if uint64(fanoutLen+trailerLen)+count*v1RecordLen != uint64(len(data)) {
-		return nil, corrupt("version 1 index of %d bytes cannot hold %d objects", len(data), count)
+		return nil, corrupt("version 1 index of %d bytes cannot hold %s", len(data), plural.Of(int(min(count, 1<<32)), "object"))
 	}
 	records := data[fanoutLen : len(data)-trailerLen]
 	return &index{

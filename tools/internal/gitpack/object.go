@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Object types as a pack stores them (gitformat-pack(5)).
@@ -47,7 +49,7 @@ func parsePack(name string, data []byte, idx *index) (*pack, error) {
 		return nil, errUnsupported(fmt.Sprintf("pack version %d", v))
 	}
 	if n := binary.BigEndian.Uint32(data[8:12]); uint64(n) != uint64(idx.count) {
-		return nil, corrupt("%s holds %d objects but its index lists %d", name, n, idx.count)
+		return nil, corrupt("%s holds %s but its index lists %d", name, plural.Of(int(n), "object"), idx.count)
 	}
 	return &pack{name: name, idx: idx, data: data, end: uint64(len(data) - hashLen)}, nil
 }

@@ -12,6 +12,8 @@ import (
 
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Rule ids and severities used in Problem.
@@ -135,9 +137,12 @@ func expiryProblems(e *openpgp.Entity, now time.Time, cfg *packet.Config) []Prob
 		return []Problem{{RuleExpiry, SeverityError,
 			"key is expired (its self-signature has expired); extend it (gpg --quick-set-expire <fingerprint> 1y) and update the key file"}}
 	case ok && t.Sub(now) <= ExpiryWarning:
-		days := int(t.Sub(now).Hours() / 24)
+		when := "within a day"
+		if days := int(t.Sub(now).Hours() / 24); days > 0 {
+			when = "in " + plural.Of(days, "day")
+		}
 		return []Problem{{RuleExpiry, SeverityWarning, fmt.Sprintf(
-			"key expires on %s, in %d days; extend it (gpg --quick-set-expire <fingerprint> 1y) and update the key file", day(t), days)}}
+			"key expires on %s, %s; extend it (gpg --quick-set-expire <fingerprint> 1y) and update the key file", day(t), when)}}
 	}
 	return nil
 }

@@ -106,7 +106,7 @@ func revocationError(what string, revs []*packet.VerifiableSignature, created, n
 		}
 	}
 	if later != nil {
-		return fmt.Errorf("%w: %s was valid when the signature was made (%s) but was revoked at %s (%s) and is revoked now (%s); sign again with the key that replaces it",
+		return fmt.Errorf("%w: %s was valid when the signature was made (%s) but was revoked at %s (%s) and is revoked now (%s)",
 			ErrKeyRevoked, what, stamp(created), stamp(later.CreationTime), reasonName(later.RevocationReason), stamp(now))
 	}
 	return nil
@@ -152,8 +152,8 @@ func expiryError(what string, exp, created, now time.Time) error {
 	case created.Unix() > exp.Unix():
 		return fmt.Errorf("%w: %s was already expired when the signature was made (%s): it expired at %s", ErrKeyExpired, what, stamp(created), stamp(exp))
 	case now.Unix() > exp.Unix():
-		return fmt.Errorf("%w: %s was valid when the signature was made (%s) but expired at %s and is expired now (%s); "+
-			"once its expiry is extended, the signature counts again", ErrKeyExpired, what, stamp(created), stamp(exp), stamp(now))
+		return fmt.Errorf("%w: %s was valid when the signature was made (%s) but expired at %s and is expired now (%s)",
+			ErrKeyExpired, what, stamp(created), stamp(exp), stamp(now))
 	}
 	return nil
 }

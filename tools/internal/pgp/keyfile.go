@@ -12,6 +12,8 @@ import (
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Key is one parsed public key (one OpenPGP entity).
@@ -112,7 +114,7 @@ func parseEntity(body []byte) (*openpgp.Entity, error) {
 		return nil, errors.New("key data does not start with a public key packet")
 	}
 	if keys != 1 {
-		return nil, fmt.Errorf("key file holds %d keys; keep exactly one key per file", keys)
+		return nil, fmt.Errorf("key file holds %s; keep exactly one key per file", plural.Of(keys, "key"))
 	}
 	// Parse the primary key packet alone first: ReadEntity would skip an
 	// unsupported one and report something less clear.

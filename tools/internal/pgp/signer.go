@@ -12,6 +12,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Signer is a private key used only by tests, the example generator and the
@@ -63,7 +65,7 @@ func ReadSigner(armored []byte) (*Signer, error) {
 		return nil, fmt.Errorf("reading private key: %v", err)
 	}
 	if len(el) != 1 {
-		return nil, fmt.Errorf("reading private key: found %d keys, want exactly one", len(el))
+		return nil, fmt.Errorf("reading private key: found %s, want exactly one", plural.Of(len(el), "key"))
 	}
 	e := el[0]
 	if e.PrivateKey == nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // readSignature frames and parses exactly one signature packet; raw is its
@@ -40,7 +42,7 @@ func readSignature(data []byte) (sig *packet.Signature, raw []byte, err error) {
 		}
 	}
 	if n > 1 {
-		return nil, nil, fmt.Errorf("%w: %d signature packets; exactly one is allowed", ErrMultipleSignatures, n)
+		return nil, nil, fmt.Errorf("%w: %s; exactly one is allowed", ErrMultipleSignatures, plural.Of(n, "signature packet"))
 	}
 	if len(pkts) != 1 || pkts[0].tag != tagSignature {
 		return nil, nil, fmt.Errorf("%w: a detached signature must be exactly one signature packet", ErrMalformed)

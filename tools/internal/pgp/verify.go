@@ -11,6 +11,8 @@ import (
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // Signature is the result of a successful verification.
@@ -89,8 +91,8 @@ func verifyDetached(keys []*Key, payload, signature []byte, now time.Time, kc *K
 	}
 	cands := issuerKeys(keys, sig)
 	if len(cands) == 0 {
-		return nil, fmt.Errorf("%w: signature was made by key %s, which is not one of the %d known keys",
-			ErrUnknownKey, issuerString(sig), len(keys))
+		return nil, fmt.Errorf("%w: signature was made by key %s, which is not among the %s known here",
+			ErrUnknownKey, issuerString(sig), plural.Of(len(keys), "key"))
 	}
 	if kc != nil {
 		// The same candidates, found again in this goroutine's copies.

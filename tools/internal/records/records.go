@@ -77,8 +77,27 @@ type Exploits struct {
 
 // Affected is one affected product.
 type Affected struct {
-	Product  string `yaml:"product"`
-	Versions string `yaml:"versions"`
+	Product  string    `yaml:"product"`
+	Versions string    `yaml:"versions"`
+	Package  *Package  `yaml:"package"`
+	Git      *GitRange `yaml:"git"`
+}
+
+// Package names an affected product as an OSV package: its ecosystem and
+// its name there (and optionally its package URL).
+type Package struct {
+	Ecosystem string `yaml:"ecosystem"`
+	Name      string `yaml:"name"`
+	Purl      string `yaml:"purl"`
+}
+
+// GitRange is the affected commits of a product's git repository: full
+// commit ids; Introduced "" means from the first commit.
+type GitRange struct {
+	Repo         string `yaml:"repo"`
+	Introduced   string `yaml:"introduced"`
+	Fixed        string `yaml:"fixed"`
+	LastAffected string `yaml:"last_affected"`
 }
 
 // Informed records who learned of the issue, when and from whom.

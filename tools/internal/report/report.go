@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/quote"
 )
 
@@ -18,11 +19,18 @@ var Formats = []string{"text", "json", "github", "sarif", "gitlab"}
 
 // Write renders fs in format to w.
 func Write(w io.Writer, format string, fs []finding.Finding) error {
+	return WriteSummary(w, format, fs, nil)
+}
+
+// WriteSummary renders fs in format to w with what the run did: text says it
+// in the closing line and JSON in "summary"; the other formats have no place
+// for it.
+func WriteSummary(w io.Writer, format string, fs []finding.Finding, s *Summary) error {
 	switch format {
 	case "text":
-		return Text(w, fs)
+		return text(w, fs, s)
 	case "json":
-		return JSON(w, fs)
+		return jsonReport(w, fs, s)
 	case "github":
 		return GitHub(w, fs)
 	case "sarif":
@@ -39,6 +47,12 @@ func Write(w io.Writer, format string, fs []finding.Finding) error {
 // their control characters escaped (see package quote): whatever the
 // repository holds, one finding is one line.
 func Text(w io.Writer, fs []finding.Finding) error {
+	return text(w, fs, nil)
+}
+
+// text is Text with the run's summary (nil: none) at the head of the closing
+// line: "validated 40 files (...); 0 errors, 5 warnings in 4 files".
+func text(w io.Writer, fs []finding.Finding, s *Summary) error {
 	files, commits := map[string]bool{}, map[string]bool{}
 	for _, f := range fs {
 		switch {
@@ -52,14 +66,19 @@ func Text(w io.Writer, fs []finding.Finding) error {
 		}
 	}
 	errs, warns := finding.Count(fs)
-	where := plural(len(files), "file")
+	line := plural.Of(errs, "error") + ", " + plural.Of(warns, "warning")
 	switch {
 	case len(commits) > 0 && len(files) == 0:
-		where = plural(len(commits), "commit")
+		line += " in " + plural.Of(len(commits), "commit")
 	case len(commits) > 0:
-		where += " and " + plural(len(commits), "commit")
+		line += " in " + plural.Of(len(files), "file") + " and " + plural.Of(len(commits), "commit")
+	case len(files) > 0:
+		line += " in " + plural.Of(len(files), "file")
 	}
-	_, err := fmt.Fprintf(w, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), where)
+	if done := s.text(fs); done != "" {
+		line = done + "; " + line
+	}
+	_, err := fmt.Fprintln(w, line)
 	return err
 }
 
@@ -95,15 +114,13 @@ func short(h string) string {
 	return h
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // JSON writes {"findings": [...]} (an empty list, never null).
 func JSON(w io.Writer, fs []finding.Finding) error {
+	return jsonReport(w, fs, nil)
+}
+
+// jsonReport is JSON with the run's summary as "summary", left out when nil.
+func jsonReport(w io.Writer, fs []finding.Finding, s *Summary) error {
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
@@ -111,7 +128,8 @@ func JSON(w io.Writer, fs []finding.Finding) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		Findings []finding.Finding `json:"findings"`
-	}{fs})
+		Summary  *Summary          `json:"summary,omitempty"`
+	}{fs, s})
 }
 
 // GitHub writes workflow commands (::error file=...,line=...,col=...,title=RULE::message).

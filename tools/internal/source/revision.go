@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 // ErrBadRevision is a revision this tool does not read: anything but a name
@@ -138,7 +139,7 @@ func resolveName(repo *git.Repository, name string) (plumbing.Hash, error) {
 			return ids[0], nil
 		case 0:
 		default:
-			return plumbing.ZeroHash, fmt.Errorf("%w: the abbreviated id %s is ambiguous (%d objects start so); give more digits", ErrBadRevision, name, len(ids))
+			return plumbing.ZeroHash, fmt.Errorf("%w: the abbreviated id %s is ambiguous (%s start so); give more digits", ErrBadRevision, name, plural.Of(len(ids), "object"))
 		}
 	}
 	return plumbing.ZeroHash, plumbing.ErrReferenceNotFound

@@ -114,7 +114,14 @@ type State struct {
 	// reference checks only; never read it for trust (see InvalidIDs).
 	Invalid    InvalidIDs
 	CodeOwners *RawFile // CodeOwnersFile; nil when there is none
+	// Read counts the record and key files Load took up, by kind (the
+	// schemas kinds and KeyKind), those with findings included: what a run
+	// says it validated.
+	Read map[string]int
 }
+
+// KeyKind is the kind of a key file in State.Read.
+const KeyKind = "key"
 
 // RawFile is a file kept as bytes, not parsed as a record; Err says why it
 // could not be read (too large, say).
@@ -160,7 +167,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 	if err != nil {
 		return nil, fmt.Errorf("list files of %s: %w", src.Name(), err)
 	}
-	st := &State{Source: src.Name(), RoleDocs: map[string]*File{}, Keys: map[string]*KeyFile{}}
+	st := &State{Source: src.Name(), RoleDocs: map[string]*File{}, Keys: map[string]*KeyFile{}, Read: map[string]int{}}
 	type job struct {
 		entry source.Entry
 		kind  string
@@ -182,6 +189,7 @@ func LoadParts(src source.Source, out *finding.List, parts ...string) (*State, e
 			continue
 		}
 		jobs = append(jobs, job{e, kind})
+		st.Read[kind]++
 	}
 
 	// Every core parses, validates and decodes; results go back into slots, so

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/quote"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 )
@@ -28,9 +29,11 @@ func Write(w io.Writer, format string, r *Report) error {
 	return fmt.Errorf("unknown format %q", format)
 }
 
-// Text writes one line per item, `file:line: kind[ (overdue)]: rule: message`, then
-// a summary; file names and messages are quoted as in the findings' text
-// format (see package quote), so an item is always one line.
+// Text writes one line per item, `file:line: kind[ (overdue)]: rule: message`,
+// then one per embargo, `file:line: embargo: id (list), handler, disclosure
+// at, days left`, then a summary; file names and messages are quoted as in
+// the findings' text format (see package quote), so an item is always one
+// line.
 func Text(w io.Writer, r *Report) error {
 	for _, it := range r.Items {
 		state := ""
@@ -38,6 +41,11 @@ func Text(w io.Writer, r *Report) error {
 			state = " (overdue)"
 		}
 		if _, err := fmt.Fprintf(w, "%s:%d: %s%s: %s: %s\n", quote.Path(it.File), it.Line, it.Kind, state, it.Rule, quote.Line(it.Message)); err != nil {
+			return err
+		}
+	}
+	for _, em := range r.Embargoes {
+		if _, err := fmt.Fprintf(w, "%s:%d: embargo: %s\n", quote.Path(em.File), em.Line, quote.Line(embargoLine(em))); err != nil {
 			return err
 		}
 	}
@@ -53,11 +61,8 @@ func summary(r *Report) string {
 		}
 	}
 	items := "nothing needs attention"
-	switch n := len(r.Items); {
-	case n == 1:
-		items = "1 item"
-	case n > 1:
-		items = fmt.Sprintf("%d items", n)
+	if n := len(r.Items); n > 0 {
+		items = plural.Of(n, "item")
 	}
 	return fmt.Sprintf("%s, %d overdue, at %s looking %s ahead (keys: %s)", items, overdue, stamp(r.Now), hours(r.Within), records.FormatDuration(KeyExpiryWindow))
 }
@@ -75,8 +80,14 @@ type jsonItem struct {
 	When string `json:"when,omitempty"`
 }
 
-// JSON writes {"now", "within", "overdue", "items": [...]}; an item's "when" is
-// RFC 3339 and absent when the item has no deadline.
+type jsonEmbargo struct {
+	Embargo
+	Disclosure string `json:"disclosure"`
+}
+
+// JSON writes {"now", "within", "overdue", "items": [...], "embargoes":
+// [...]}; an item's "when" is RFC 3339 and absent when the item has no
+// deadline, an embargo's "disclosure" is RFC 3339.
 func JSON(w io.Writer, r *Report) error {
 	items := make([]jsonItem, 0, len(r.Items))
 	for _, it := range r.Items {
@@ -86,14 +97,19 @@ func JSON(w io.Writer, r *Report) error {
 		}
 		items = append(items, ji)
 	}
+	embargoes := make([]jsonEmbargo, 0, len(r.Embargoes))
+	for _, em := range r.Embargoes {
+		embargoes = append(embargoes, jsonEmbargo{Embargo: em, Disclosure: stamp(em.Disclosure)})
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
-		Now     string     `json:"now"`
-		Within  string     `json:"within"`
-		Overdue bool       `json:"overdue"`
-		Items   []jsonItem `json:"items"`
-	}{stamp(r.Now), hours(r.Within), r.Overdue(), items})
+		Now       string        `json:"now"`
+		Within    string        `json:"within"`
+		Overdue   bool          `json:"overdue"`
+		Items     []jsonItem    `json:"items"`
+		Embargoes []jsonEmbargo `json:"embargoes"`
+	}{stamp(r.Now), hours(r.Within), r.Overdue(), items, embargoes})
 }
 
 // Markdown writes a heading, a summary and one table per kind that has items,
@@ -125,6 +141,17 @@ func Markdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", st, quote.Code(it.ID), when, quote.Code(fmt.Sprintf("%s:%d", it.File, it.Line)), quote.Code(it.Rule), quote.Code(it.Message), people(it))
 		}
 	}
+	if len(r.Embargoes) > 0 {
+		fmt.Fprintf(&b, "\n### Active embargoes (%d)\n\n", len(r.Embargoes))
+		b.WriteString("| Id | List | Handler | Disclosure | Left | File |\n|---|---|---|---|---|---|\n")
+		for _, em := range r.Embargoes {
+			handler := "—"
+			if em.Handler != nil {
+				handler = mention(*em.Handler)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", quote.Code(em.ID), quote.Code(orUnknown(em.List, "list")), handler, stamp(em.Disclosure), em.Left(), quote.Code(fmt.Sprintf("%s:%d", em.File, em.Line)))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -137,13 +164,17 @@ func Markdown(w io.Writer, r *Report) error {
 func people(it Item) string {
 	var parts []string
 	for _, p := range it.People {
-		if forgeAccountRe.MatchString(p.Forge) {
-			parts = append(parts, "@"+p.Forge)
-		} else {
-			parts = append(parts, quote.Code(p.ID))
-		}
+		parts = append(parts, mention(p))
 	}
 	return strings.Join(parts, " ")
+}
+
+// mention is p's forge mention, or their person id in a code span.
+func mention(p Person) string {
+	if forgeAccountRe.MatchString(p.Forge) {
+		return "@" + p.Forge
+	}
+	return quote.Code(p.ID)
 }
 
 // forgeAccountRe is the member schema's pattern of a forge account.

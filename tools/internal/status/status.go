@@ -124,6 +124,9 @@ type Report struct {
 	Now    time.Time
 	Within time.Duration
 	Items  []Item
+	// Embargoes lists every issue under embargo, by disclosure date (see
+	// Embargo); Due leaves it out.
+	Embargoes []Embargo
 }
 
 // Overdue reports whether any item is overdue.
@@ -151,7 +154,7 @@ func Compute(st *state.State, now time.Time, within time.Duration) *Report {
 	c.tasks()
 	c.acceptances()
 	sortItems(c.items)
-	return &Report{Now: now, Within: within, Items: c.items}
+	return &Report{Now: now, Within: within, Items: c.items, Embargoes: c.embargoes()}
 }
 
 // Due returns the report restricted to what needs a person now: items that are

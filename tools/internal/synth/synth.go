@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/gitsign"
 	"github.com/embargo-tool/embargo/tools/internal/pgp"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/statement"
 	"github.com/embargo-tool/embargo/tools/internal/yamldoc"
 )
@@ -325,7 +326,7 @@ func (is issue) yaml(edit int) []byte {
 	// One CVE per record, from its id: a CVE two records claim is id.duplicate.
 	fmt.Fprintf(&b, "public_posting: https://lists.example.org/oss-security/%s\ncves: [CVE-%d-9%s]\n", is.id, is.notified.Year(), is.id[len("EMB-2006-"):])
 	fmt.Fprintf(&b, "affected:\n  - {product: synthetic-%d, versions: \"< 1.%d\"}\n", is.notified.YearDay(), edit+1)
-	fmt.Fprintf(&b, "public: {title: Synthetic issue %s, credit: Synthetic Reporter}\nnotes: edited %d times\n", is.id, edit)
+	fmt.Fprintf(&b, "public: {title: Synthetic issue %s, credit: Synthetic Reporter}\nnotes: edited %s\n", is.id, plural.Of(edit, "time"))
 	return []byte(b.String())
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 )
 
@@ -143,7 +144,7 @@ func (p *projection) buildChart() chart {
 		}
 		v, w := means[i], math.Max(1, slot*0.6)
 		b := chartBar{X: num(x + (slot-w)/2), Y: num(y(v)), W: num(w), H: num(plotBase - y(v)), Clipped: v > top}
-		b.Title = fmt.Sprintf("%s: mean %s days over %s", m, fmtDays(v), plural(counts[i], "issue"))
+		b.Title = fmt.Sprintf("%s: mean %s days over %s", m, fmtDays(v), plural.Of(counts[i], "issue"))
 		if b.Clipped {
 			b.Title += fmt.Sprintf(" (bar cut at %s days)", strconv.FormatFloat(top, 'f', -1, 64))
 		}
@@ -218,10 +219,3 @@ func tickStep(v float64) float64 {
 func num(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 func fmtDays(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}

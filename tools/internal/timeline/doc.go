@@ -63,9 +63,13 @@
 // counted), and late exploits: shared with the list and published after disclosed +
 // the list's exploit_delay, or not published by then.
 //
-// OSV records (schema 1.6.0) carry no package: OSV requires an ecosystem from its
-// registry whenever a package is named, and a distros list's products belong to none.
-// The product and its free-text version range go to affected[].database_specific.
+// OSV records (schema 1.7.5) are named osv/<OSV id>.json, the OSV id being x_ and
+// the record's id: the form the OSV schema gives a database OSV.dev does not
+// aggregate. Where a record names a package (affected[].package: an OSV
+// ecosystem and a name), the record carries it with the range its versions text
+// describes — SEMVER where the ecosystem requires semantic versions and they are,
+// ECOSYSTEM otherwise; where it names commits (affected[].git), a GIT range. The
+// product and its free-text version range always go to affected[].database_specific.
 //
 // # Leak guard
 //
@@ -75,7 +79,8 @@
 // projection cannot excuse itself. It looks for the strings of every issue that is
 // not published — draft, embargoed, withdrawn, disclosed after now, or failed its
 // schema (what of it still decodes): id, title, summary, CVEs, reporter name and
-// e-mail, notes, affected products, informed, leaks, extension reasons, deployment
+// e-mail, notes, affected products (with their package names, package URLs,
+// repositories and commits), informed, leaks, extension reasons, deployment
 // restrictions, and its public block and posting URLs, which are not public yet —
 // and for the private fields of published issues: reporter name and e-mail (unless
 // the reporter consented and the public credit contains them), notes, informed,

@@ -93,8 +93,8 @@ func TestEmbargoedAbsent(t *testing.T) {
 		}
 	}
 	later := readTree(t, publish(t, scenarios[1]))
-	if _, ok := later["osv/EMB-2026-0004.json"]; !ok {
-		t.Errorf("after disclosure there is no osv/EMB-2026-0004.json")
+	if _, ok := later["osv/x_EMB-2026-0004.json"]; !ok {
+		t.Errorf("after disclosure there is no osv/x_EMB-2026-0004.json")
 	}
 	for _, name := range []string{"timeline.json", "index.html", "feed.atom"} {
 		if !bytes.Contains(later[name], []byte("EMB-2026-0004")) || !bytes.Contains(later[name], []byte("ferrule QPACK")) {

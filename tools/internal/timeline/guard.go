@@ -206,6 +206,16 @@ func newGuard(st *state.State, now time.Time, skeleton map[string][]byte, unseal
 		}
 		for i, a := range is.Affected {
 			priv(fmt.Sprintf("affected[%d].product", i), a.Product)
+			if a.Package != nil {
+				priv(fmt.Sprintf("affected[%d].package.name", i), a.Package.Name)
+				priv(fmt.Sprintf("affected[%d].package.purl", i), a.Package.Purl)
+			}
+			if a.Git != nil {
+				priv(fmt.Sprintf("affected[%d].git.repo", i), a.Git.Repo)
+				priv(fmt.Sprintf("affected[%d].git.introduced", i), a.Git.Introduced)
+				priv(fmt.Sprintf("affected[%d].git.fixed", i), a.Git.Fixed)
+				priv(fmt.Sprintf("affected[%d].git.last_affected", i), a.Git.LastAffected)
+			}
 		}
 		priv("public.title", is.Public.Title)
 		priv("public.summary", is.Public.Summary)
@@ -263,6 +273,12 @@ func publishedValues(is *records.Issue, now time.Time) []string {
 	v = append(v, is.CVEs...)
 	for _, a := range is.Affected {
 		v = append(v, a.Product, a.Versions)
+		if a.Package != nil {
+			v = append(v, a.Package.Ecosystem, a.Package.Name, a.Package.Purl)
+		}
+		if a.Git != nil {
+			v = append(v, a.Git.Repo, a.Git.Introduced, a.Git.Fixed, a.Git.LastAffected)
+		}
 	}
 	return v
 }

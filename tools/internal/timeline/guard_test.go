@@ -91,7 +91,7 @@ func TestLeakGuardQuotedTitle(t *testing.T) {
 			outs = append(outs, l.Output)
 		}
 	}
-	if got := strings.Join(outs, " "); got != "feed.atom index.html osv/EMB-2025-0001.json timeline.json" {
+	if got := strings.Join(outs, " "); got != "feed.atom index.html osv/x_EMB-2025-0001.json timeline.json" {
 		t.Errorf("title found in %s", got)
 	}
 
@@ -182,6 +182,29 @@ func TestLeakGuardProducts(t *testing.T) {
 	dir = copyExample(t)
 	replaceIn(t, dir, embargoedFile, "  - product: ferrule\n", "  - product: quill\n")
 	wantLeak(t, load(t, dir), embargoedFile, "affected[0].product of an embargoed issue")
+}
+
+// TestLeakGuardPackages: an embargoed record's package name, package URL
+// and repository are private like its product; a published record that
+// quotes one stops publication, and the message names the field only.
+func TestLeakGuardPackages(t *testing.T) {
+	const name, repo = "ferrule-qpack-core", "https://git.example.org/ferrule-private.git"
+	for _, tc := range []struct{ field, quote string }{
+		{"affected[0].package.name", name},
+		{"affected[0].package.purl", "pkg:cargo/" + name},
+		{"affected[0].git.repo", repo},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			dir := copyExample(t)
+			replaceIn(t, dir, embargoedFile, "    versions: \">= 2.1.0, < 2.3.5\"\n",
+				"    versions: \">= 2.1.0, < 2.3.5\"\n    package: {ecosystem: crates.io, name: "+name+", purl: pkg:cargo/"+name+"}\n    git: {repo: "+repo+"}\n")
+			if _, err := timeline.Publish(load(t, dir), demoNow, filepath.Join(t.TempDir(), "out")); err != nil {
+				t.Fatalf("unquoted: %v", err)
+			}
+			quoteInPublicSummary(t, dir, "Unlike "+tc.quote+", this")
+			wantLeak(t, load(t, dir), embargoedFile, tc.field+" of an embargoed issue", name, repo)
+		})
+	}
 }
 
 func TestLeakGuardReporter(t *testing.T) {

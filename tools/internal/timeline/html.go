@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 )
 
 //go:embed index.html.tmpl
 var indexTemplate string
 
-var pageTmpl = template.Must(template.New("index.html").Parse(indexTemplate))
+var pageTmpl = template.Must(template.New("index.html").Funcs(template.FuncMap{"count": plural.Of}).Parse(indexTemplate))
 
 // page is what index.html.tmpl sees: public types and preformatted strings only.
 type page struct {

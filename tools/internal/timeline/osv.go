@@ -1,7 +1,16 @@
 package timeline
 
 // OSVSchemaVersion is the OSV schema version the records follow.
-const OSVSchemaVersion = "1.6.0"
+const OSVSchemaVersion = "1.7.5"
+
+// OSVIDPrefix starts every OSV id: "x_" marks a local database that OSV.dev
+// does not aggregate, the one id form the OSV schema leaves to a database
+// without a registered prefix (https://ossf.github.io/osv-schema/#id-modified-fields).
+// The id is then the record's, x_EMB-2026-0003.
+const OSVIDPrefix = "x_"
+
+// OSVID is the OSV id of the issue with the record id id.
+func OSVID(id string) string { return OSVIDPrefix + id }
 
 // OSV is one record of the Open Source Vulnerability format
 // (https://ossf.github.io/osv-schema/), as far as this group can fill it.
@@ -19,10 +28,40 @@ type OSV struct {
 	DatabaseSpecific OSVDatabaseInfo `json:"database_specific"`
 }
 
-// OSVAffected names a product without an OSV package: OSV requires an ecosystem
-// from its registry whenever a package is given, and a list's products belong to none.
+// OSVAffected is one affected product: its OSV package and version range
+// where the record names a package, its GIT range where it names commits,
+// and always the product and free-text versions as the record wrote them.
 type OSVAffected struct {
-	DatabaseSpecific PublicAffected `json:"database_specific"`
+	Package          *OSVPackage `json:"package,omitempty"`
+	Ranges           []OSVRange  `json:"ranges,omitempty"`
+	DatabaseSpecific OSVProduct  `json:"database_specific"`
+}
+
+// OSVPackage identifies a package in an OSV ecosystem.
+type OSVPackage struct {
+	Ecosystem string `json:"ecosystem"`
+	Name      string `json:"name"`
+	Purl      string `json:"purl,omitempty"`
+}
+
+// OSVRange is one range of affected versions or commits.
+type OSVRange struct {
+	Type   string     `json:"type"` // SEMVER, ECOSYSTEM or GIT
+	Repo   string     `json:"repo,omitempty"`
+	Events []OSVEvent `json:"events"`
+}
+
+// OSVEvent is one event of a range; exactly one field is set.
+type OSVEvent struct {
+	Introduced   string `json:"introduced,omitempty"`
+	Fixed        string `json:"fixed,omitempty"`
+	LastAffected string `json:"last_affected,omitempty"`
+}
+
+// OSVProduct is the product as the record names it.
+type OSVProduct struct {
+	Product  string `json:"product"`
+	Versions string `json:"versions,omitempty"`
 }
 
 // OSVReference is one link.
@@ -60,7 +99,7 @@ func osvFor(is *PublicIssue) *OSV {
 	}
 	o := &OSV{
 		SchemaVersion: OSVSchemaVersion,
-		ID:            is.ID,
+		ID:            OSVID(is.ID),
 		Modified:      stamp(modified),
 		Published:     stamp(is.disclosed),
 		Aliases:       is.CVEs,
@@ -70,7 +109,7 @@ func osvFor(is *PublicIssue) *OSV {
 			Disclosure: is.Dates.Disclosure, EmbargoDays: is.EmbargoDays, Extensions: is.Extensions, URL: is.URL},
 	}
 	for _, a := range is.Affected {
-		o.Affected = append(o.Affected, OSVAffected{DatabaseSpecific: a})
+		o.Affected = append(o.Affected, osvAffected(a))
 	}
 	if is.PublicPosting != "" {
 		o.References = append(o.References, OSVReference{Type: "ADVISORY", URL: is.PublicPosting})
@@ -85,4 +124,36 @@ func osvFor(is *PublicIssue) *OSV {
 		o.Credits = []OSVCredit{{Name: is.Credit, Type: "REPORTER"}}
 	}
 	return o
+}
+
+// osvAffected is the OSV form of one affected product. A package gets the
+// range its versions text describes (the issue schema holds that text to the
+// range syntax when a package is named); commits get a GIT range.
+func osvAffected(a PublicAffected) OSVAffected {
+	out := OSVAffected{DatabaseSpecific: OSVProduct{Product: a.Product, Versions: a.Versions}}
+	if p := a.Package; p != nil {
+		out.Package = &OSVPackage{Ecosystem: p.Ecosystem, Name: p.Name, Purl: p.Purl}
+		if vr, ok := parseVersionRange(a.Versions); ok {
+			out.Ranges = append(out.Ranges, vr.osv(p.Ecosystem))
+		}
+	}
+	if g := a.Git; g != nil {
+		r := OSVRange{Type: "GIT", Repo: g.Repo, Events: []OSVEvent{{Introduced: orZero(g.Introduced)}}}
+		switch {
+		case g.Fixed != "":
+			r.Events = append(r.Events, OSVEvent{Fixed: g.Fixed})
+		case g.LastAffected != "":
+			r.Events = append(r.Events, OSVEvent{LastAffected: g.LastAffected})
+		}
+		out.Ranges = append(out.Ranges, r)
+	}
+	return out
+}
+
+// orZero is v, or "0" (before every version or commit) when v is empty.
+func orZero(v string) string {
+	if v == "" {
+		return "0"
+	}
+	return v
 }

@@ -37,10 +37,28 @@ type PublicIssue struct {
 	lateExploit bool          // for the statistics only; never serialized
 }
 
-// PublicAffected is one affected product and its free-text version range.
+// PublicAffected is one affected product and its free-text version range,
+// with its OSV package and affected commits where the record names them.
 type PublicAffected struct {
-	Product  string `json:"product"`
-	Versions string `json:"versions,omitempty"`
+	Product  string         `json:"product"`
+	Versions string         `json:"versions,omitempty"`
+	Package  *PublicPackage `json:"package,omitempty"`
+	Git      *PublicGit     `json:"git,omitempty"`
+}
+
+// PublicPackage is an affected product as an OSV package.
+type PublicPackage struct {
+	Ecosystem string `json:"ecosystem"`
+	Name      string `json:"name"`
+	Purl      string `json:"purl,omitempty"`
+}
+
+// PublicGit is the affected commits of a product's repository.
+type PublicGit struct {
+	Repo         string `json:"repo"`
+	Introduced   string `json:"introduced,omitempty"`
+	Fixed        string `json:"fixed,omitempty"`
+	LastAffected string `json:"last_affected,omitempty"`
 }
 
 // PublicDates are the public dates of an issue, RFC 3339 in UTC. Disclosed is the
@@ -121,7 +139,14 @@ func (p *projection) publicIssue(is *records.Issue, at time.Time) *PublicIssue {
 		pub.Credit = strings.TrimSpace(is.Public.Credit)
 	}
 	for _, a := range is.Affected {
-		pub.Affected = append(pub.Affected, PublicAffected{Product: a.Product, Versions: a.Versions})
+		pa := PublicAffected{Product: a.Product, Versions: a.Versions}
+		if a.Package != nil {
+			pa.Package = &PublicPackage{Ecosystem: a.Package.Ecosystem, Name: a.Package.Name, Purl: a.Package.Purl}
+		}
+		if a.Git != nil {
+			pa.Git = &PublicGit{Repo: a.Git.Repo, Introduced: a.Git.Introduced, Fixed: a.Git.Fixed, LastAffected: a.Git.LastAffected}
+		}
+		pub.Affected = append(pub.Affected, pa)
 	}
 	pub.Dates.Disclosed = stamp(at)
 	notified, okN := parseTime(is.Dates.Notified)

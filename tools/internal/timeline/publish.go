@@ -161,7 +161,7 @@ func (p *projection) render() (map[string][]byte, error) {
 	}
 	for _, is := range p.issues {
 		if o := osvFor(is); o != nil {
-			if files[path.Join(OSVDir, is.ID+".json")], err = marshal(o); err != nil {
+			if files[path.Join(OSVDir, OSVID(is.ID)+".json")], err = marshal(o); err != nil {
 				return nil, err
 			}
 		}

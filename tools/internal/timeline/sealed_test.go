@@ -54,7 +54,7 @@ func TestSealedRecordNeverPublished(t *testing.T) {
 			t.Errorf("%s shows the sealed record", name)
 		}
 	}
-	if _, ok := files["osv/EMB-2026-0004.json"]; ok {
+	if _, ok := files["osv/x_EMB-2026-0004.json"]; ok {
 		t.Error("an OSV record for the sealed record")
 	}
 	if timeline.Publishes(load(t, dir), afterDisclosure)[embargoedFile] {
@@ -66,7 +66,7 @@ func TestSealedRecordNeverPublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := files["osv/EMB-2026-0004.json"]; !ok {
+	if _, ok := files["osv/x_EMB-2026-0004.json"]; !ok {
 		t.Error("the unsealed, disclosed record is not published")
 	}
 }

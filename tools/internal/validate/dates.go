@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/state"
 )
@@ -146,7 +147,7 @@ func (c *checker) extensionChain(isf *state.IssueFile, t map[string]time.Time) {
 func (c *checker) embargoLength(f *state.File, lp listLimits, length time.Duration, extensions int) {
 	ext := ""
 	if extensions > 0 {
-		ext = fmt.Sprintf(" (with %d extension(s))", extensions)
+		ext = " (with " + plural.Of(extensions, "extension") + ")"
 	}
 	switch {
 	case lp.MaxEmbargo != "" && length > lp.maxEmbargo:

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/embargo-tool/embargo/tools/internal/access"
+	"github.com/embargo-tool/embargo/tools/internal/plural"
 	"github.com/embargo-tool/embargo/tools/internal/records"
 	"github.com/embargo-tool/embargo/tools/internal/rules"
 	"github.com/embargo-tool/embargo/tools/internal/state"
@@ -56,7 +57,7 @@ func (c *checker) policy() {
 			}
 		}
 		if n, max := r.Threshold, approversAtMost(c.st, r); max >= 0 && n > max {
-			c.errorf(f, ptr+"/threshold", rules.AccessRule, "threshold %d can never be met: at most %d people can ever approve under this rule (%s); lower it, or allow more people", n, max, strings.Join(r.Allow, ", "))
+			c.errorf(f, ptr+"/threshold", rules.AccessRule, "threshold %d can never be met: at most %s can ever approve under this rule (%s); lower it, or allow more people", n, plural.Words(max, "person", "people"), strings.Join(r.Allow, ", "))
 		}
 		for j, who := range r.Allow {
 			wptr := fmt.Sprintf("%s/allow/%d", ptr, j)

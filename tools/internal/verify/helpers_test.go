@@ -920,6 +920,7 @@ func (w want) matches(f finding.Finding) bool {
 // a want; no wants means no findings (accepted).
 func expect(t testing.TB, got []finding.Finding, wants ...want) {
 	t.Helper()
+	adviceOnce(t, got)
 	ok := true
 	for _, w := range wants {
 		if !slices.ContainsFunc(got, w.matches) {

@@ -477,23 +477,33 @@ func treeMessage(err error) string {
 	return err.Error() + "; git fsck --strict rejects such a tree (or it nests deeper than embargo reads): rebuild the commit with git"
 }
 
-// classify maps a signature error to its rule and a message that says what to do.
+// classify maps a signature error to its rule and a message that says what to
+// do. The pgp errors say what is wrong, and only ErrWeak's also say the fix,
+// which depends on what is weak (the hash, the key's algorithm or size, a
+// self-signature): classify adds the fix for the others, once. The rule names
+// the kind of problem, so the sentinel's own words ("key expired: ...") are
+// left out of the message.
 func classify(err error) (rule, msg string) {
 	switch {
 	case errors.Is(err, pgp.ErrUnknownKey):
-		return "sig.unknown-key", err.Error() + "; only keys of active people at the base count, and a key added by a pull request takes effect after it is merged"
+		return "sig.unknown-key", detail(err, pgp.ErrUnknownKey) + "; only keys of active people at the base count, and a key added by a pull request takes effect after it is merged"
 	case errors.Is(err, pgp.ErrKeyExpired):
-		return "sig.key-expired", err.Error() + "; extend the key's expiry (gpg --quick-set-expire) and update its key file, or sign with a valid key"
+		return "sig.key-expired", detail(err, pgp.ErrKeyExpired) + "; extend the key's expiry (gpg --quick-set-expire) and update its key file, or sign again with a valid key"
 	case errors.Is(err, pgp.ErrKeyRevoked):
-		return "sig.key-revoked", err.Error() + "; sign with a key that is not revoked"
+		return "sig.key-revoked", detail(err, pgp.ErrKeyRevoked) + "; sign again with a key that is not revoked (the one that replaces it)"
 	case errors.Is(err, pgp.ErrWeak):
-		return "sig.weak", err.Error() + "; sign with SHA-256 or better and an Ed25519 or RSA ≥ 2048 key"
+		return "sig.weak", detail(err, pgp.ErrWeak)
 	case errors.Is(err, pgp.ErrKeyUnusable):
 		return "sig.invalid", err.Error() + "; sign with a key whose current self-signature allows signing, and publish its key file"
 	case errors.Is(err, pgp.ErrBadTime):
 		return "sig.invalid", err.Error() + "; a signature from the future, or older than its key, comes from a wrong clock: fix the signing machine's clock and sign again"
 	}
 	return "sig.invalid", err.Error() + "; the signature must verify over the commit's exact bytes"
+}
+
+// detail is err's message without the words of sentinel at its start.
+func detail(err, sentinel error) string {
+	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
 
 func asFinding(err error) (finding.Finding, bool) {
