@@ -32,7 +32,7 @@ func TestStatusCLI(t *testing.T) {
 			ID   string `json:"id"`
 		} `json:"items"`
 	}
-	if code != ExitFindings || json.Unmarshal([]byte(stdout), &doc) != nil || !doc.Overdue || len(doc.Items) != 4 || doc.Items[1].Kind != "key-expiry" {
+	if code != ExitFindings || json.Unmarshal([]byte(stdout), &doc) != nil || !doc.Overdue || len(doc.Items) != 6 || doc.Items[3].Kind != "key-expiry" {
 		t.Errorf("json: exit %d %+v\n%s", code, doc, stdout)
 	}
 	for name, args := range map[string][]string{

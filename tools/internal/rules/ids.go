@@ -48,6 +48,11 @@ const (
 	SigThreshold      ID = "sig.threshold"
 	ExtensionApprover ID = "extension.approver"
 	CodeownersStale   ID = "codeowners.stale"
+	MemberApplication ID = "member.application"
+	DeploymentStated  ID = "deployment.stated"
+	TeamObjection     ID = "team.objection"
+	NoticeAdvance     ID = "notice.advance"
+	AffectedVersions  ID = "affected.versions"
 )
 
 // Registered reports whether id is a rule of the registry.

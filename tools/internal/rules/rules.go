@@ -54,6 +54,11 @@ var All = []Rule{
 	{"clock.untouched", finding.Warning, "clock-only findings (overdue, late posting or exploit, key expiry) on records the change does not touch, in one line; status and the daily reminder enforce them", "docs/guides/ci-admin.md"},
 	{"codeowners.stale", finding.Warning, ".github/CODEOWNERS differs from what `embargo codeowners` generates from policy.yaml access and the coordinators", "docs/guides/ci-admin.md"},
 	{"extension.approver", finding.Error, "an extension approved only by its requester (or, under extensions.approvers: coordinators, by no other coordinator)", "docs/sources.md#who-approves-an-extension; docs/guides/coordinator.md#extend-an-embargo"},
+	{"member.application", finding.Error, "on a list with require_application: a member without the structured application, or with an item missing or not public (an evidence link that is not an ordinary page of its own domains, a personal alias)", "docs/sources.md#xen-project-applications; docs/formats.md#structured-applications"},
+	{"deployment.stated", finding.Error, "on a list with deployment_permission: an embargoed record that does not state deployment.permitted, or permits deployment without stating its restrictions", "docs/sources.md#xen-project-deployment-during-an-embargo; docs/signatures.md#deployment-permission"},
+	{"team.objection", finding.Error, "on a list with expert_objection: a proposed expert on the response team before the objection window (working days) closed, or while an objection stands", "docs/sources.md#linux-kernel-experts-and-objections; docs/formats.md#experts-and-objections"},
+	{"notice.advance", finding.Error, "on a list with advance_notices: no informed entry for the list at or before a notice point (disclosure − 7d, − 24h): a warning before the point, an error after", "docs/sources.md#kubernetes-advance-notices; docs/formats.md#advance-notices"},
+	{"affected.versions", finding.Error, "on a list with require_affected_versions: an embargoed record without affected products, or an affected product without its versions", "docs/sources.md#linux-kernel-affected-versions"},
 }
 
 // Lookup returns the rule with id, and false if there is none.
