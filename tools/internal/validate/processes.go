@@ -27,7 +27,7 @@ func (c *checker) processes(isf *state.IssueFile, lp listLimits, t map[string]ti
 	is := isf.Issue
 	if is.Status == records.StatusEmbargoed {
 		if lp.DeploymentPermission != "" {
-			c.deploymentStated(isf)
+			c.deploymentStated(isf, lp)
 		}
 		if lp.RequireAffectedVersions {
 			c.affectedVersions(isf)
@@ -58,11 +58,11 @@ func present(f *state.File, ptr, fallback string) string {
 	return fallback
 }
 
-func (c *checker) deploymentStated(isf *state.IssueFile) {
+func (c *checker) deploymentStated(isf *state.IssueFile, lp listLimits) {
 	is, f := isf.Issue, &isf.File
 	who := "a coordinator"
 	if is.Deployment.Permitted == nil {
-		if c.st.Policy.Lists[is.List].DeploymentPermission == records.DeploymentByHandler {
+		if lp.DeploymentPermission == records.DeploymentByHandler {
 			who = "the handler or a coordinator"
 		}
 		c.addKey(f, present(f, "/deployment", "/status"), rules.DeploymentStated, finding.Error,
@@ -172,9 +172,14 @@ func (c *checker) experts(isf *state.IssueFile, lp listLimits, t map[string]time
 		if bad[p+"/joined"] {
 			continue // reported by times
 		}
-		if hasJoined && joined.Before(proposed) {
+		switch {
+		case hasJoined && joined.Before(proposed):
 			c.errorf(f, p+"/joined", rules.DatesOrder, "experts[%d].joined is before the expert was proposed", i)
 			continue
+		case hasJoined && joined.After(c.now):
+			// A join yet to come is no join: judged by the clock below.
+			c.errorf(f, p+"/joined", rules.DatesOrder, "experts[%d].joined is after the time of this check; record it once the expert has joined", i)
+			hasJoined = false
 		}
 		inTeam := slices.Contains(is.ResponseTeam, e.Person)
 		objectionStanding := e.Objection != nil && !hasWithdrawn && !bad[p+"/objection/withdrawn"]
@@ -185,8 +190,8 @@ func (c *checker) experts(isf *state.IssueFile, lp listLimits, t map[string]time
 			c.errorf(f, p+"/joined", rules.TeamObjection, "experts[%d] joined the response team %s before the disclosing party withdrew its objection; an expert joins only once no objection stands", i, roundDur(withdrawn.Sub(joined)))
 		case hasJoined && joined.Before(closes):
 			c.errorf(f, p+"/joined", rules.TeamObjection, "experts[%d] joined the response team %s before the objection window closed (%s); silence is consent only once the window has passed", i, roundDur(closes.Sub(joined)), window)
-		case inTeam && !hasJoined && c.now.Before(closes):
-			c.errorf(f, p+"/person", rules.TeamObjection, "experts[%d] is on the response team while the disclosing party may still object for %s %s (%s); take them off response_team until then, or set joined if they joined after it", i, roundDur(closes.Sub(c.now)), rules.ClockPhrase, window)
+		case inTeam && c.now.Before(closes):
+			c.errorf(f, p+"/person", rules.TeamObjection, "experts[%d] is on the response team while the disclosing party may still object for %s %s (%s); take them off response_team until then", i, roundDur(closes.Sub(c.now)), rules.ClockPhrase, window)
 		}
 	}
 }

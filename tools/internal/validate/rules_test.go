@@ -154,6 +154,8 @@ func ruleCases() []ruleCase {
 			set(hardware, "experts.0.objection", "{at: 2025-06-13T10:00:00Z, withdrawn: 2025-06-25T10:00:00Z}")}},
 		{name: "team-objection-window-open", rule: "team.objection", mutate: []mutator{set(xenIssue, "list", "hardware"),
 			set(xenIssue, "experts", "[{person: ines-amazon, proposed: 2026-11-18T12:00:00Z}]")}},
+		{name: "team-objection-joined-later", rule: "team.objection", mutate: []mutator{set(xenIssue, "list", "hardware"),
+			set(xenIssue, "experts", "[{person: ines-amazon, proposed: 2026-11-18T12:00:00Z, joined: 2026-12-01T00:00:00Z}]")}},
 		{name: "team-objection-duplicate", rule: "team.objection", mutate: []mutator{
 			set(hardware, "experts", "[{person: greta-suse, proposed: 2025-06-12T09:00:00Z}, {person: greta-suse, proposed: 2025-06-13T09:00:00Z}]")}},
 		{name: "team-objection-dates", rule: "dates.order", mutate: []mutator{
