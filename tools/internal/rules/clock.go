@@ -28,8 +28,8 @@ var expiredNow = "and is expired now"
 // rule ID) is in the message of a finding that depends only on the clock,
 // of a rule whose other findings do not (clockByPhrase): a notice that is due,
 // or whose point has passed, with nothing recorded (notice.advance); an expert
-// on the response team while the objection window is still open, with no
-// joined time to judge instead (team.objection). A notice recorded late, or an
+// on the response team while the objection window is still open
+// (team.objection). A notice recorded late, or an
 // expert who joined under a standing objection, is the record's doing and
 // stays an error wherever it is. Messages never hold a record's free text, so
 // a record cannot forge the phrase.
