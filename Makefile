@@ -67,6 +67,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFastValue$$' -fuzztime $(FUZZTIME) ./tools/internal/yamldoc
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateIssue$$' -fuzztime $(FUZZTIME) ./tools/internal/schemas
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIssue$$' -fuzztime $(FUZZTIME) ./tools/internal/state
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMember$$' -fuzztime $(FUZZTIME) ./tools/internal/state
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyDetached$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp
 	$(GO) test -run '^$$' -fuzz '^FuzzJudgeKey$$' -fuzztime $(FUZZTIME) ./tools/internal/pgp

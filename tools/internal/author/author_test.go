@@ -59,7 +59,7 @@ func findings(t testing.TB, dir, file string) []string {
 func TestNextIssueID(t *testing.T) {
 	root := repoRoot(t)
 	st := loadState(t, root)
-	for year, want := range map[int]string{2026: "EMB-2026-0006", 2025: "EMB-2025-0008", 2027: "EMB-2027-0001"} {
+	for year, want := range map[int]string{2026: "EMB-2026-0008", 2025: "EMB-2025-0008", 2027: "EMB-2027-0001"} {
 		if got, err := NextIssueID(root, st, year); err != nil || got != want {
 			t.Errorf("NextIssueID(%d) = %s, %v; want %s", year, got, err, want)
 		}
@@ -88,14 +88,14 @@ func TestNewIssueValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel != "issues/2026/EMB-2026-0006.yaml" {
+	if rel != "issues/2026/EMB-2026-0008.yaml" {
 		t.Fatalf("path %s", rel)
 	}
 	if got := findings(t, dir, rel); len(got) != 0 {
 		t.Errorf("findings for the new issue: %v", got)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, rel))
-	for _, want := range []string{"id: EMB-2026-0006\n", "status: draft\n", "tlp: TLP:AMBER+STRICT\n", "severity: medium\n",
+	for _, want := range []string{"id: EMB-2026-0008\n", "status: draft\n", "tlp: TLP:AMBER+STRICT\n", "severity: medium\n",
 		"  reported: 2026-11-20T12:00:00Z\n", "handler: dana-debian\n", "response_team: [dana-debian]\n", "# summary: |\n",
 		"linux-distros embargoes medium, high, critical"} {
 		if !strings.Contains(string(data), want) {
@@ -114,7 +114,7 @@ func TestNewIssueValidates(t *testing.T) {
 	if rel, err := NewIssue(dir, st, spec); err != nil || rel != "issues/2027/EMB-2027-0001.yaml" {
 		t.Errorf("new year: %s, %v", rel, err)
 	}
-	if rel, err := NewIssue(dir, loadState(t, dir), IssueSpec{List: "distros", Title: "t", Severity: "low", Handler: "kofi-alpine", Now: demoNow}); err != nil || rel != "issues/2026/EMB-2026-0007.yaml" {
+	if rel, err := NewIssue(dir, loadState(t, dir), IssueSpec{List: "distros", Title: "t", Severity: "low", Handler: "kofi-alpine", Now: demoNow}); err != nil || rel != "issues/2026/EMB-2026-0009.yaml" {
 		t.Errorf("second issue: %s, %v", rel, err)
 	}
 }

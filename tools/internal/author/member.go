@@ -229,7 +229,8 @@ contact: {{.Contact}}
 {{- else}}
 # contact: a role address; required unless kind is individual
 {{- end}}
-# application: the URL of the public application thread
+# application: the URL of the public application thread; a list with require_application
+# wants the structured record instead (docs/formats.md, Structured applications)
 founding: false
 # vouch: a person of ANOTHER member vouches for this one. They sign the output of
 #   embargo statement vouch --member {{.ID}} --voucher THEIR-PERSON-ID

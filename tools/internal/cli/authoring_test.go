@@ -23,19 +23,19 @@ func copyRecords(t *testing.T) string {
 func TestNewIssueCLI(t *testing.T) {
 	dir := copyRecords(t)
 	code, stdout, stderr := run("new", "issue", "--repo", dir, "--list", "linux-distros", "--title", "Heap overflow in frob", "--handler", "dana-debian", demoNow)
-	want := filepath.Join(dir, "issues", "2026", "EMB-2026-0006.yaml") + "\n"
+	want := filepath.Join(dir, "issues", "2026", "EMB-2026-0008.yaml") + "\n"
 	if code != ExitOK || stdout != want {
 		t.Fatalf("exit %d, stdout %q, want %q\n%s", code, stdout, want, stderr)
 	}
 	code, stdout, _ = run("validate", "--repo", dir, demoNow)
-	if code != ExitOK || !strings.HasSuffix(stdout, "0 errors, 5 warnings in 4 files\n") || strings.Contains(stdout, "EMB-2026-0006") {
+	if code != ExitOK || !strings.HasSuffix(stdout, "0 errors, 5 warnings in 4 files\n") || strings.Contains(stdout, "EMB-2026-0008") {
 		t.Errorf("validate after new issue: exit %d\n%s", code, stdout)
 	}
 	if code, stdout, _ := run("fmt", "--check", "--repo", dir); code != ExitOK || stdout != "" {
 		t.Errorf("the new issue is not fmt-clean: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ = run("new", "issue", "--repo", dir, "--list", "distros", "--title", "Second", "--handler", "kofi-alpine", "--severity", "high", demoNow)
-	if code != ExitOK || !strings.HasSuffix(stdout, "EMB-2026-0007.yaml\n") {
+	if code != ExitOK || !strings.HasSuffix(stdout, "EMB-2026-0009.yaml\n") {
 		t.Errorf("second issue: exit %d %s", code, stdout)
 	}
 }

@@ -93,7 +93,7 @@ func TestValidateExample(t *testing.T) {
 	}
 
 	code, stdout, _ = run("validate", "--repo", root, demoNow, "--format", "github")
-	if code != ExitOK || !strings.HasPrefix(stdout, "::warning file=issues/2025/EMB-2025-0004.yaml,line=23,col=15,title=embargo.preferred::") {
+	if code != ExitOK || !strings.HasPrefix(stdout, "::warning file=issues/2025/EMB-2025-0004.yaml,line=29,col=15,title=embargo.preferred::") {
 		t.Errorf("github output: exit %d\n%s", code, stdout)
 	}
 }
@@ -151,7 +151,7 @@ func TestDemo(t *testing.T) {
 		"wrote 14 files to",
 		"== embargo verify --base main --head landed/two-pull-requests --fast-forward\nverified 4 commits by dana-debian, mara-openwall; 0 errors, 0 warnings\n",
 		"sig.unknown-key",
-		"issues/2026/EMB-2026-0006.yaml:4:1: error: sealed.required: commit ",
+		"issues/2026/EMB-2026-0008.yaml:4:1: error: sealed.required: commit ",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)

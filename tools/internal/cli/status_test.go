@@ -36,7 +36,7 @@ func TestStatusCLI(t *testing.T) {
 			ID   string `json:"id"`
 		} `json:"items"`
 	}
-	if code != ExitFindings || json.Unmarshal([]byte(stdout), &doc) != nil || !doc.Overdue || len(doc.Items) != 4 || doc.Items[1].Kind != "key-expiry" {
+	if code != ExitFindings || json.Unmarshal([]byte(stdout), &doc) != nil || !doc.Overdue || len(doc.Items) != 6 || doc.Items[3].Kind != "key-expiry" {
 		t.Errorf("json: exit %d %+v\n%s", code, doc, stdout)
 	}
 	for name, args := range map[string][]string{
@@ -122,7 +122,11 @@ func TestStatusICal(t *testing.T) {
 		t.Fatal(err)
 	}
 	evs := cal.Events()
-	if len(evs) != 1 || evs[0].Id() != "EMB-2026-0004@distros.example.org" {
+	ids := map[string]bool{}
+	for _, ev := range evs {
+		ids[ev.Id()] = true
+	}
+	if len(evs) != 3 || !ids["EMB-2026-0004@distros.example.org"] || !ids["EMB-2026-0006@distros.example.org"] || !ids["EMB-2026-0007@distros.example.org"] {
 		t.Fatalf("events %v:\n%s", len(evs), data)
 	}
 	// The reminder's text leaves the list out; the calendar stays whole.

@@ -183,7 +183,7 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 		{Branch: "pr/update-informed", Title: "dana-debian, the issue's handler, records who was told (allowed)", Base: root, Head: goodHead, Now: now, Accept: true},
 		{Branch: "pr/stretch-embargo", Title: "greta-suse stretches the embargo past 14 days and makes herself coordinator (refused)", Base: root, Head: badHead, Now: now},
 		{Branch: "pr/disclosed-informed", Title: "a week later EMB-2026-0004 is overdue; greta-suse records who she told of the disclosed EMB-2026-0003 (allowed: the late record is not this change's)", Base: root, Head: otherHead, Now: later, Accept: true},
-		{Branch: "pr/plain-then-sealed", Title: "mara-openwall files EMB-2026-0006 in plain text and seals it in a second commit (refused: the plain text is in history)", Base: root, Head: plainHead, Now: now},
+		{Branch: "pr/plain-then-sealed", Title: "mara-openwall files EMB-2026-0008 in plain text and seals it in a second commit (refused: the plain text is in history)", Base: root, Head: plainHead, Now: now},
 		{Branch: "pr/update-informed", Title: "the same week later, a change to the overdue EMB-2026-0004 itself (refused until it is disclosed or extended)", Base: root, Head: goodHead, Now: later},
 		{Branch: "pr/new-coordinator", Title: "mara-openwall alone makes dana-debian a coordinator (refused: roles/ needs two coordinators)", Base: root, Head: alone, Now: now},
 		{Branch: "pr/new-coordinator-approved", Title: "the same, with tomas-openwall's signed approval commit on top (accepted)", Base: root, Head: approved, Now: now, Accept: true},

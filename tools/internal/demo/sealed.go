@@ -25,7 +25,7 @@ const (
 	ReaderKey = handlerKey
 	// OutsiderKey belongs to greta-suse, a member off its team.
 	OutsiderKey = outsiderKey
-	newIssue    = "issues/2026/EMB-2026-0006.yaml"
+	newIssue    = "issues/2026/EMB-2026-0008.yaml"
 )
 
 // files is a source over the demo's files in memory.
@@ -96,7 +96,7 @@ func editSealed(all map[string][]byte, path string, key *pgp.Signer, now time.Ti
 
 // newReport is a new embargoed report of the sealed linux-distros list, as a
 // coordinator first writes it (fictional).
-const newReport = `id: EMB-2026-0006
+const newReport = `id: EMB-2026-0008
 list: linux-distros
 status: embargoed
 title: Heap overflow in the tallow image library's TIFF strip decoder
@@ -129,7 +129,7 @@ func plainThenSealed(all map[string][]byte, root plumbing.Hash, commit func(map[
 	}
 	first[newIssue] = []byte(newReport)
 	c1, err := commit(first, root, coordinatorKey, "Mara Lindqvist", "mara@openwall.example.org",
-		"EMB-2026-0006: new report for linux-distros\n", when)
+		"EMB-2026-0008: new report for linux-distros\n", when)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -147,5 +147,5 @@ func plainThenSealed(all map[string][]byte, root plumbing.Hash, commit func(map[
 	}
 	second[newIssue] = sealed
 	return commit(second, c1, coordinatorKey, "Mara Lindqvist", "mara@openwall.example.org",
-		"EMB-2026-0006: seal it (forgot to, in the first commit)\n", when.Add(10*time.Minute))
+		"EMB-2026-0008: seal it (forgot to, in the first commit)\n", when.Add(10*time.Minute))
 }

@@ -25,6 +25,7 @@ type Issue struct {
 	Informed      []Informed  `yaml:"informed"`
 	Leaks         []Leak      `yaml:"leaks"`
 	Deployment    Deployment  `yaml:"deployment"`
+	Experts       []Expert    `yaml:"experts"`
 	Public        Public      `yaml:"public"`
 	Notes         string      `yaml:"notes"`
 	// Sealed is the private fields above, encrypted to the record's team: one
@@ -116,9 +117,27 @@ type Leak struct {
 }
 
 // Deployment says whether members may deploy fixes during the embargo.
+// Permitted is nil when the record does not say (deployment.stated wants it
+// said on lists with deployment_permission).
 type Deployment struct {
-	Permitted    bool   `yaml:"permitted"`
+	Permitted    *bool  `yaml:"permitted"`
 	Restrictions string `yaml:"restrictions"`
+}
+
+// Expert is a person proposed for the response team who is not from a party
+// the disclosing party listed: the disclosing party may object within the
+// list's expert_objection window (team.objection).
+type Expert struct {
+	Person    string     `yaml:"person"`
+	Proposed  string     `yaml:"proposed"`
+	Joined    string     `yaml:"joined"`
+	Objection *Objection `yaml:"objection"`
+}
+
+// Objection is the disclosing party's objection to a proposed expert.
+type Objection struct {
+	At        string `yaml:"at"`
+	Withdrawn string `yaml:"withdrawn"`
 }
 
 // Public is the only free text the timeline may publish.
@@ -130,18 +149,18 @@ type Public struct {
 
 // Member is one organisation or individual volunteer, members/<id>.yaml.
 type Member struct {
-	ID          string   `yaml:"id"`
-	Name        string   `yaml:"name"`
-	Kind        string   `yaml:"kind"`
-	Lists       []string `yaml:"lists"`
-	Status      string   `yaml:"status"`
-	Removed     *Removed `yaml:"removed"`
-	Joined      string   `yaml:"joined"`
-	Contact     string   `yaml:"contact"`
-	Application string   `yaml:"application"`
-	Founding    bool     `yaml:"founding"`
-	Vouch       *Vouch   `yaml:"vouch"`
-	People      []Person `yaml:"people"`
+	ID          string       `yaml:"id"`
+	Name        string       `yaml:"name"`
+	Kind        string       `yaml:"kind"`
+	Lists       []string     `yaml:"lists"`
+	Status      string       `yaml:"status"`
+	Removed     *Removed     `yaml:"removed"`
+	Joined      string       `yaml:"joined"`
+	Contact     string       `yaml:"contact"`
+	Application *Application `yaml:"application"`
+	Founding    bool         `yaml:"founding"`
+	Vouch       *Vouch       `yaml:"vouch"`
+	People      []Person     `yaml:"people"`
 }
 
 // VouchedPeople returns the ids of the people the member's vouch names: those
@@ -154,6 +173,50 @@ func (m *Member) VouchedPeople() []string {
 		}
 	}
 	return out
+}
+
+// Application is how a member applied. On most lists it is the URL of the
+// public application thread (URL set, Structured false); a list with
+// require_application wants the structured record (Structured true), modelled
+// on the Xen Project's pre-disclosure applications (member.application,
+// docs/formats.md).
+type Application struct {
+	Structured   bool     `yaml:"-"`
+	URL          string   `yaml:"url"`
+	Organisation string   `yaml:"organisation"`
+	Domains      []string `yaml:"domains"`
+	Eligibility  string   `yaml:"eligibility"`
+	Products     []string `yaml:"products"`
+	AllProducts  bool     `yaml:"all_products"`
+	Evidence     Evidence `yaml:"evidence"`
+	Agreement    string   `yaml:"agreement"`
+	Alias        string   `yaml:"alias"`
+}
+
+// Evidence are the links to the organisation's own public pages an
+// application rests on.
+type Evidence struct {
+	Provider string `yaml:"provider"`
+	User     string `yaml:"user"`
+	Security string `yaml:"security"`
+}
+
+// UnmarshalYAML reads either form. Both readers of the repository honour this
+// interface (yaml.v3 and yamldoc.DecodeValue), so they agree on the result.
+func (a *Application) UnmarshalYAML(unmarshal func(any) error) error {
+	var url string
+	if unmarshal(&url) == nil {
+		*a = Application{URL: url}
+		return nil
+	}
+	type plain Application // without this method
+	var p plain
+	if err := unmarshal(&p); err != nil {
+		return err
+	}
+	*a = Application(p)
+	a.Structured = true
+	return nil
 }
 
 // Removed says when and why a member left.
@@ -269,7 +332,26 @@ type ListPolicy struct {
 	// SealedRecipients are people who receive every sealed record of the
 	// list besides its team and the coordinators.
 	SealedRecipients []string `yaml:"sealed_recipients"`
+	// The written processes a list may switch on (docs/sources.md).
+	RequireApplication      bool             `yaml:"require_application"`       // member.application
+	DeploymentPermission    string           `yaml:"deployment_permission"`     // deployment.stated: "", coordinators or handler
+	RequireAffectedVersions bool             `yaml:"require_affected_versions"` // affected.versions
+	AdvanceNotices          []string         `yaml:"advance_notices"`           // notice.advance: durations before disclosure
+	ExpertObjection         *ExpertObjection `yaml:"expert_objection"`          // team.objection
 }
+
+// ExpertObjection is how long a disclosing party has to object to an expert,
+// in working days (Monday to Friday, UTC, less Holidays: plain dates).
+type ExpertObjection struct {
+	WorkingDays int      `yaml:"working_days"`
+	Holidays    []string `yaml:"holidays"`
+}
+
+// Who may sign a change to an issue's deployment on a list with deployment_permission.
+const (
+	DeploymentByCoordinators = "coordinators"
+	DeploymentByHandler      = "handler"
+)
 
 // AccessRule says who may sign changes to the paths it matches.
 type AccessRule struct {

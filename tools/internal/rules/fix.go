@@ -47,4 +47,9 @@ var Fix = map[string]string{
 	"sig.range":          "Fetch the full history (actions/checkout fetch-depth: 0), name a base that exists, and never rewrite the protected branch.",
 	"clock.untouched":    "A warning: records this change does not touch are late. `embargo status` lists them; fix them in their own pull request.",
 	"codeowners.stale":   "Run `embargo codeowners` and commit .github/CODEOWNERS.",
+	"member.application": "Write the member's application as the structured record (docs/formats.md, Structured applications): organisation, domains, eligibility, products (or all_products: true), evidence links to ordinary https pages on the organisation's own domains (provider, user, security), the agreement, and one non-personal alias on those domains. The list's team may not accept an incomplete one: ask the applicant for what is missing.",
+	"deployment.stated":  "State deployment.permitted (true or false) in the embargoed record, and with permitted: true the restrictions (none, if there are none); a coordinator (or the handler, where policy.yaml says deployment_permission: handler) signs the change.",
+	"team.objection":     "Take the expert off response_team until the objection window has closed (`embargo status` says when) and no objection stands; record an objection the disclosing party withdrew as objection.withdrawn, and set joined to when the expert was added.",
+	"notice.advance":     "Tell the list and record it: an informed entry with who: <the list's name> and at: when it was told, one for each advance notice policy.yaml names (e.g. 7d and 24h before dates.disclosure); `embargo status` lists the notices due. A notice given late stays late: record it as it happened.",
+	"affected.versions":  "Ask the reporter for the affected version range and add each affected product with its versions (affected: [{product: ..., versions: \">= 5.10, < 6.1.4\"}]); without it the list does not process the report.",
 }

@@ -51,6 +51,11 @@ const (
 	SealedRecipients  ID = "sealed.recipients"
 	SealedFormat      ID = "sealed.format"
 	CodeownersStale   ID = "codeowners.stale"
+	MemberApplication ID = "member.application"
+	DeploymentStated  ID = "deployment.stated"
+	TeamObjection     ID = "team.objection"
+	NoticeAdvance     ID = "notice.advance"
+	AffectedVersions  ID = "affected.versions"
 )
 
 // Registered reports whether id is a rule of the registry.

@@ -53,3 +53,42 @@ func TestMessagesCarryNoValue(t *testing.T) {
 		t.Errorf("member: %v", fs)
 	}
 }
+
+// TestApplicationShapes: a member's application is a URL or the structured
+// record, and a mistake in either is reported against the shape it has, not
+// also as "expected string" or "expected object" from the other.
+func TestApplicationShapes(t *testing.T) {
+	set, err := Compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ doc, want string }{
+		{"application: https://lists.example.org/a/1", ""},
+		{"application: {organisation: X, domains: [x.example], alias: security@x.example}", ""},
+		{"application: ftp://lists.example.org/a/1", "/application: does not match pattern"},
+		{"application: {organization: X}", "/application: unknown key 'organization'"},
+		{"application: {domains: [Not_A_Domain]}", "/application/domains/0: does not match pattern"},
+		{"application: {evidence: {user: zqx}}", "/application/evidence/user: does not match pattern"},
+		{"application: [x]", "/application: expected string or object, but got array"},
+	} {
+		doc, err := yamldoc.Parse("m.yaml", []byte(tc.doc+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range set.Validate(Member, doc, doc.Value()) {
+			if strings.HasPrefix(f.Message, "/application") {
+				got = append(got, f.Message)
+			}
+		}
+		all := strings.Join(got, "\n")
+		switch {
+		case tc.want == "" && len(got) > 0:
+			t.Errorf("%s: %v", tc.doc, got)
+		case tc.want != "" && !strings.Contains(all, tc.want):
+			t.Errorf("%s: %v, want a message with %q", tc.doc, got, tc.want)
+		case strings.Contains(all, "but got object") || strings.Contains(all, "but got string"):
+			t.Errorf("%s: the other shape's complaint: %v", tc.doc, got)
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Package status lists what needs a person soon in a loaded repository state:
 // disclosures due and embargoes overdue, missing public postings, exploit
-// postings due, keys about to expire, vacant task backups and people without a
-// valid signed acceptance. It reads the clock only as a parameter and never
+// postings due, keys about to expire, vacant task backups, people without a
+// valid signed acceptance, advance notices due and expert objection windows
+// closing. It reads the clock only as a parameter and never
 // prints; Text, JSON and Markdown render a report onto a writer.
 //
 // Items about issues carry ids, lists and dates only, never a private field
@@ -36,10 +37,12 @@ const (
 	KeyExpiry         Kind = "key-expiry"         // a key expires within 30 days, or expired or was revoked
 	BackupVacant      Kind = "backup-vacant"      // a task without a backup member
 	AcceptanceMissing Kind = "acceptance-missing" // a person without a valid signed acceptance
+	NoticeDue         Kind = "notice-due"         // an advance notice to a list is due or late (notice.advance)
+	ObjectionWindow   Kind = "objection-window"   // a proposed expert's objection window closes (team.objection)
 )
 
 // Kinds lists every kind in report order.
-var Kinds = []Kind{EmbargoOverdue, DisclosureDue, PostingMissing, ExploitDue, KeyExpiry, BackupVacant, AcceptanceMissing}
+var Kinds = []Kind{EmbargoOverdue, DisclosureDue, PostingMissing, ExploitDue, KeyExpiry, BackupVacant, AcceptanceMissing, NoticeDue, ObjectionWindow}
 
 // Title is the heading of a kind's section in reports.
 func (k Kind) Title() string {
@@ -58,6 +61,10 @@ func (k Kind) Title() string {
 		return "Vacant task backups"
 	case AcceptanceMissing:
 		return "People without a valid signed acceptance"
+	case NoticeDue:
+		return "Advance notices due"
+	case ObjectionWindow:
+		return "Expert objection windows"
 	}
 	return string(k)
 }
@@ -79,6 +86,10 @@ func (k Kind) Rule() rules.ID {
 		return rules.RoleTask
 	case AcceptanceMissing:
 		return rules.MemberAcceptance
+	case NoticeDue:
+		return rules.NoticeAdvance
+	case ObjectionWindow:
+		return rules.TeamObjection
 	}
 	return ""
 }
@@ -153,6 +164,7 @@ func Compute(st *state.State, now time.Time, within time.Duration) *Report {
 	c.keys()
 	c.tasks()
 	c.acceptances()
+	c.processes()
 	sortItems(c.items)
 	return &Report{Now: now, Within: within, Items: c.items, Embargoes: c.embargoes()}
 }

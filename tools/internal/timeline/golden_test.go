@@ -83,7 +83,9 @@ func TestGoldenExample(t *testing.T) {
 func TestEmbargoedAbsent(t *testing.T) {
 	secrets := []string{"EMB-2026-0004", "ferrule", "Ferrule", "QPACK", "CVE-2026-91234", "Priya", "raman.example",
 		"EMB-2026-0005", "hearth", "Adeyemi", "EMB-2025-0003", "cronix", "Marco Ferri",
-		"Rashida", "okoye", "asked not to be named", "pkgsrc security team", "packaging mirror", "Cloud providers may deploy"}
+		"Rashida", "okoye", "asked not to be named", "pkgsrc security team", "packaging mirror", "Cloud providers may deploy",
+		"EMB-2026-0006", "corvid", "CVE-2026-91301", "Tarik", "Deploy the fixed build", "EMB-2026-0007", "fleetd", "CVE-2026-91377", "Sorensen",
+		"greta-suse"} // an expert of a published record (experts is private)
 	demo := readTree(t, publish(t, scenarios[0]))
 	for name, data := range demo {
 		for _, s := range secrets {

@@ -66,6 +66,7 @@ func (c *checker) issueDates(isf *state.IssueFile) {
 	if !ok {
 		return
 	}
+	c.processes(isf, lp, t, bad)
 	if (is.Status == records.StatusEmbargoed || is.Status == records.StatusDisclosed) && has(pNotified) && has(pDisclosure) {
 		c.embargoLength(f, lp, t[pDisclosure].Sub(t[pNotified]), len(is.Extensions))
 	}

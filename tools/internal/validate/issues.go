@@ -104,6 +104,9 @@ func (c *checker) issueRefs(isf *state.IssueFile) {
 			person(fmt.Sprintf("/informed/%d/by", i), "informed.by", inf.By)
 		}
 	}
+	for i, e := range is.Experts {
+		person(fmt.Sprintf("/experts/%d/person", i), "expert", e.Person)
+	}
 }
 
 // timestamps returns every timestamp field of an issue with its JSON pointer.
@@ -122,6 +125,13 @@ func timestamps(is *records.Issue) [][2]string {
 	}
 	for i, l := range is.Leaks {
 		ts = append(ts, [2]string{fmt.Sprintf("/leaks/%d/detected", i), l.Detected})
+	}
+	for i, e := range is.Experts {
+		p := fmt.Sprintf("/experts/%d/", i)
+		ts = append(ts, [2]string{p + "proposed", e.Proposed}, [2]string{p + "joined", e.Joined})
+		if e.Objection != nil {
+			ts = append(ts, [2]string{p + "objection/at", e.Objection.At}, [2]string{p + "objection/withdrawn", e.Objection.Withdrawn})
+		}
 	}
 	return ts
 }

@@ -66,6 +66,7 @@ func (c *checker) members() {
 		if !spRead {
 			sp, spRead = c.statementPolicy(), true
 		}
+		c.application(mf)
 		c.vouch(mf, sp)
 		c.teammates(mf, sp)
 		for i := range m.People {

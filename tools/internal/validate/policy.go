@@ -48,6 +48,7 @@ func (c *checker) policy() {
 		if l.PreferredEmbargo != "" && l.MinEmbargo != "" && minD > prefD {
 			c.errorf(f, base+"/min_embargo", rules.EmbargoMin, "min_embargo %s is longer than preferred_embargo %s", l.MinEmbargo, l.PreferredEmbargo)
 		}
+		c.processPolicy(f, name, l)
 	}
 	for i, r := range p.Access {
 		ptr := fmt.Sprintf("/access/%d", i)

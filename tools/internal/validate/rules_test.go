@@ -22,6 +22,9 @@ const (
 	extended  = "issues/2025/EMB-2025-0007.yaml" // disclosed after one technical extension
 	hardware  = "issues/2025/EMB-2025-0004.yaml" // hardware list, no cap
 	debian    = "members/debian.yaml"
+	xenIssue  = "issues/2026/EMB-2026-0006.yaml" // xen-predisclosure: deployment permitted, affected versions
+	distIssue = "issues/2026/EMB-2026-0007.yaml" // distributors: both advance notices recorded
+	amazon    = "members/amazon.yaml"            // on xen-predisclosure: structured application
 )
 
 // ruleCase mutates the example and expects rule to be reported; the golden file holds
@@ -122,6 +125,51 @@ func ruleCases() []ruleCase {
 		{name: "sealed-recipients-team-grew", rule: "sealed.recipients", mutate: []mutator{replace(embargoed, "ines-amazon]", "ines-amazon, eli-debian]")}},
 		{name: "sealed-recipients-team-shrank", rule: "sealed.recipients", mutate: []mutator{replace(embargoed, ", ines-amazon]", "]")}},
 		{name: "sealed-format-armor-header", rule: "sealed.format", mutate: []mutator{replace(embargoed, "  -----BEGIN PGP MESSAGE-----\n\n", "  -----BEGIN PGP MESSAGE-----\n  Comment: Use-after-free in ferrule\n\n")}},
+		{name: "member-application-url", rule: "member.application", mutate: []mutator{set(amazon, "application", "https://lists.example.org/oss-security/2014/09/08/2")}},
+		{name: "member-application-missing", rule: "member.application", mutate: []mutator{del(amazon, "application")}},
+		{name: "member-application-incomplete", rule: "member.application", mutate: []mutator{
+			del(amazon, "application.evidence.user"), del(amazon, "application.agreement"), del(amazon, "application.products")}},
+		{name: "member-application-both-products", rule: "member.application", mutate: []mutator{set(amazon, "application.all_products", "true")}},
+		{name: "member-application-not-public", rule: "member.application", mutate: []mutator{
+			set(amazon, "application.evidence.provider", "https://video.example.com/watch?v=amazonlinux"),
+			set(amazon, "application.evidence.user", "https://amazonlinux.example.org/hosting/brochure.PDF"),
+			set(amazon, "application.evidence.security", "http://amazonlinux.example.org/security/report")}},
+		{name: "member-application-not-public-2", rule: "member.application", mutate: []mutator{
+			set(amazon, "application.evidence.provider", "https://user:secret@amazonlinux.example.org/pricing"),
+			set(amazon, "application.evidence.user", "https://amazonlinux.example.org:8443/platform"),
+			set(amazon, "application.evidence.security", "https://192.0.2.10/security")}},
+		{name: "member-application-personal-alias", rule: "member.application", mutate: []mutator{set(amazon, "application.alias", "Ines@amazonlinux.example.org")}},
+		{name: "member-application-foreign-alias", rule: "member.application", mutate: []mutator{set(amazon, "application.alias", "amazon-security@mail.example.com")}},
+		{name: "member-application-joins-list", rule: "member.application", mutate: []mutator{set(debian, "lists", "[distros, linux-distros, xen-predisclosure]")}},
+		{name: "deployment-stated-missing", rule: "deployment.stated", mutate: []mutator{del(xenIssue, "deployment")}},
+		{name: "deployment-stated-permitted-missing", rule: "deployment.stated", mutate: []mutator{del(xenIssue, "deployment.permitted"),
+			replace("policy.yaml", "deployment_permission: coordinators", "deployment_permission: handler")}},
+		{name: "deployment-stated-restrictions", rule: "deployment.stated", mutate: []mutator{set(xenIssue, "deployment.restrictions", `"  "`)}},
+		{name: "affected-versions-missing", rule: "affected.versions", mutate: []mutator{del(xenIssue, "affected")}},
+		{name: "affected-versions-entry", rule: "affected.versions", mutate: []mutator{
+			set(xenIssue, "affected", `[{product: corvid, versions: ">= 4.17, < 4.19.2"}, {product: corvid-tools}]`)}},
+		{name: "notice-advance-due", rule: "notice.advance", mutate: []mutator{del(distIssue, "informed.1")}},
+		{name: "notice-advance-passed", rule: "notice.advance", now: time.Date(2026, 11, 29, 16, 0, 1, 0, time.UTC), mutate: []mutator{del(distIssue, "informed.1")}},
+		{name: "notice-advance-none", rule: "notice.advance", mutate: []mutator{set(distIssue, "informed", "[]")}},
+		{name: "notice-advance-late", rule: "notice.advance", mutate: []mutator{
+			set(distIssue, "informed.0.at", "2026-11-25T10:00:00Z"), set(distIssue, "informed.1.at", "2026-11-26T10:00:00Z")}},
+		{name: "notice-advance-disclosed", rule: "notice.advance", mutate: []mutator{set(distIssue, "status", "disclosed"),
+			set(distIssue, "dates.disclosed", "2026-11-20T11:00:00Z"), set(distIssue, "dates.disclosure", "2026-11-20T11:00:00Z"),
+			set(distIssue, "dates.proposed", "2026-11-20T11:00:00Z"), del(distIssue, "informed.1")}},
+		{name: "notice-advance-policy", rule: "notice.advance", mutate: []mutator{replace("policy.yaml", "advance_notices: [7d, 24h]", "advance_notices: [31d, 24h]")}},
+		{name: "team-objection-early", rule: "team.objection", mutate: []mutator{set(hardware, "experts.0.joined", "2025-06-19T23:59:59Z")}},
+		{name: "team-objection-objected", rule: "team.objection", mutate: []mutator{set(hardware, "experts.0.objection", "{at: 2025-06-13T10:00:00Z}")}},
+		{name: "team-objection-withdrawn-late", rule: "team.objection", mutate: []mutator{
+			set(hardware, "experts.0.objection", "{at: 2025-06-13T10:00:00Z, withdrawn: 2025-06-25T10:00:00Z}")}},
+		{name: "team-objection-window-open", rule: "team.objection", mutate: []mutator{set(xenIssue, "list", "hardware"),
+			set(xenIssue, "experts", "[{person: ines-amazon, proposed: 2026-11-18T12:00:00Z}]")}},
+		{name: "team-objection-joined-later", rule: "team.objection", mutate: []mutator{set(xenIssue, "list", "hardware"),
+			set(xenIssue, "experts", "[{person: ines-amazon, proposed: 2026-11-18T12:00:00Z, joined: 2026-12-01T00:00:00Z}]")}},
+		{name: "team-objection-duplicate", rule: "team.objection", mutate: []mutator{
+			set(hardware, "experts", "[{person: greta-suse, proposed: 2025-06-12T09:00:00Z}, {person: greta-suse, proposed: 2025-06-13T09:00:00Z}]")}},
+		{name: "team-objection-dates", rule: "dates.order", mutate: []mutator{
+			set(hardware, "experts.0.objection", "{at: 2025-06-11T10:00:00Z, withdrawn: 2025-06-10T10:00:00Z}")}},
+		{name: "team-objection-unknown-expert", rule: "ref.unknown", mutate: []mutator{set(hardware, "experts.0.person", "nobody-here")}},
 	}
 }
 
@@ -176,6 +224,25 @@ func TestRulesQuiet(t *testing.T) {
 		{"member-contact-individual", "member.contact", "members/volunteer-lee.yaml", time.Time{}, nil},
 		{"key-expiry-far", "key.expiry", "", time.Date(2029, 11, 1, 0, 0, 0, 0, time.UTC), nil},
 		{"role-task-with-backup", "role.task", "roles/tasks.yaml", time.Time{}, []mutator{set("roles/tasks.yaml", "tasks.0.backup", "suse"), set("roles/tasks.yaml", "tasks.5.backup", "suse")}},
+		// A URL application stands on lists that do not require the structured one.
+		{"member-application-url-elsewhere", "member.application", debian, time.Time{}, nil},
+		{"member-application-subdomain", "member.application", amazon, time.Time{}, []mutator{
+			set(amazon, "application.evidence.user", "https://docs.hosting.amazonlinux.example.org/corvid.html"),
+			set(amazon, "application.all_products", "true"), del(amazon, "application.products")}},
+		{"deployment-not-permitted", "deployment.stated", xenIssue, time.Time{}, []mutator{set(xenIssue, "deployment", `{permitted: false}`)}},
+		{"deployment-draft", "deployment.stated", xenIssue, time.Time{}, []mutator{set(xenIssue, "status", "draft"), del(xenIssue, "deployment")}},
+		{"affected-versions-draft", "affected.versions", xenIssue, time.Time{}, []mutator{set(xenIssue, "status", "draft"), del(xenIssue, "affected")}},
+		{"notice-advance-exactly-at-points", "notice.advance", distIssue, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), []mutator{
+			set(distIssue, "informed.0.at", "2026-11-23T16:00:00Z"), set(distIssue, "informed.1.at", "2026-11-29T16:00:00Z")}},
+		{"notice-advance-public-before-points", "notice.advance", distIssue, time.Time{}, []mutator{set(distIssue, "status", "disclosed"),
+			set(distIssue, "dates.disclosed", "2026-11-19T00:00:00Z"), set(distIssue, "informed", "[]")}},
+		{"team-objection-withdrawn-before-joining", "team.objection", hardware, time.Time{}, []mutator{
+			set(hardware, "experts.0.objection", "{at: 2025-06-13T10:00:00Z, withdrawn: 2025-06-18T10:00:00Z}")}},
+		{"team-objection-joined-at-close", "team.objection", hardware, time.Time{}, []mutator{set(hardware, "experts.0.joined", "2025-06-20T00:00:00Z")}},
+		{"team-objection-window-closed", "team.objection", xenIssue, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), []mutator{set(xenIssue, "list", "hardware"),
+			set(xenIssue, "experts", "[{person: ines-amazon, proposed: 2026-11-18T12:00:00Z}]")}},
+		{"team-objection-pending-not-in-team", "team.objection", xenIssue, time.Time{}, []mutator{set(xenIssue, "list", "hardware"),
+			set(xenIssue, "experts", "[{person: dana-debian, proposed: 2026-11-18T12:00:00Z, objection: {at: 2026-11-19T12:00:00Z}}]")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -144,7 +144,7 @@ func (v *verifier) grants(t *Trust, principal, signer string, ch change, root pl
 	case principal == "key-owner":
 		return v.keyOwner(t, signer, ch, root)
 	case principal == "issue-team":
-		return v.issueTeam(t, signer, ch)
+		return v.issueTeamDeployment(t, signer, ch)
 	}
 	return false, ""
 }

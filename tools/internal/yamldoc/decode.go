@@ -16,6 +16,9 @@ import (
 // scalar (resolving its tag, parsing timestamps) and costs a fifth as much.
 // Any mismatch between v and out is an error, never a silent zero value:
 // it means a schema and its Go type disagree.
+//
+// A type that decodes itself (Unmarshaler) is given a function that decodes v
+// into another Go value, as yaml.v3 gives it one over the node.
 func DecodeValue(v any, out any) error {
 	rv := reflect.ValueOf(out)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -82,6 +85,14 @@ func decodeInto(v any, out reflect.Value, at string) error {
 			return nil
 		}
 	case reflect.Struct:
+		if out.CanAddr() {
+			if u, ok := out.Addr().Interface().(Unmarshaler); ok {
+				if err := u.UnmarshalYAML(func(x any) error { return DecodeValue(v, x) }); err != nil {
+					return fmt.Errorf("%s: %w", pointerOrRoot(at), err)
+				}
+				return nil
+			}
+		}
 		if m, ok := v.(map[string]any); ok {
 			fields := Fields(out.Type())
 			for k, e := range m {
@@ -97,6 +108,13 @@ func decodeInto(v any, out reflect.Value, at string) error {
 		}
 	}
 	return fmt.Errorf("%s: cannot store %T in %s", pointerOrRoot(at), v, out.Type())
+}
+
+// Unmarshaler is yaml.v3's older unmarshaler interface, which yaml.v3 still
+// honours: a struct type whose value may take more than one shape (a URL or a
+// mapping, say) implements it once and reads the same from both decoders.
+type Unmarshaler interface {
+	UnmarshalYAML(unmarshal func(any) error) error
 }
 
 func pointerOrRoot(at string) string {
