@@ -151,11 +151,16 @@ func Build(toolDir, dir string, now time.Time) (*Result, error) {
 	// The two-person rule: one coordinator changes roles/ alone (refused); the
 	// other coordinator signs an empty approval commit on top (accepted).
 	roles, err := edit(files, "roles/coordinators.yaml", "coordinators: [", "coordinators: [dana-debian, ")
+	if err == nil {
+		// A coordinator's own record and keys take two signers too
+		// (validate's access.rule checks the list against the coordinators).
+		roles, err = edit(roles, "policy.yaml", "paths: [members/openwall.yaml, ", "paths: [members/openwall.yaml, members/debian.yaml, members/keys/"+handlerKey+".asc, ")
+	}
 	if err != nil {
 		return nil, err
 	}
 	alone, err := commit(roles, root, coordinatorKey, "Mara Lindqvist", "mara@openwall.example.org",
-		"Make dana-debian a coordinator\n", at(4))
+		"Make dana-debian a coordinator, her record and key under the two-person rule\n", at(4))
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,49 @@ func (c *checker) policy() {
 			}
 		}
 	}
+	c.coordinatorsUnderThreshold()
+}
+
+// coordinatorsUnderThreshold: where roles/coordinators.yaml takes more than
+// one signer, so must every coordinator's member record and key files (two
+// at least). If
+// one of them took one signer, one stolen coordinator key could swap that
+// coordinator's key and then sign as two people. Access rules name files by
+// hand; this keeps them in step with the coordinators.
+func (c *checker) coordinatorsUnderThreshold() {
+	p, f := c.st.Policy, c.st.PolicyDoc
+	need := maxThreshold(p.Access, state.CoordinatorsFile)
+	if need < 2 || c.st.Coordinators == nil {
+		return
+	}
+	for _, id := range c.st.Coordinators.Coordinators {
+		ref, ok := c.st.People[id]
+		if !ok || ref.Member.Member == nil {
+			continue // ref.unknown reports it
+		}
+		paths := []string{ref.Member.Path}
+		for _, fpr := range ref.Person().Keys {
+			paths = append(paths, state.KeysDir+"/"+fpr+".asc")
+		}
+		for _, path := range paths {
+			if maxThreshold(p.Access, path) < 2 {
+				c.errorf(f, "/access", rules.AccessRule, "%s of coordinator %s takes one signer while roles/coordinators.yaml takes %d: one coordinator's key could change it alone and then sign as two; add it to a threshold rule's paths", path, id, need)
+			}
+		}
+	}
+}
+
+// maxThreshold is the largest threshold of the access rules matching path.
+func maxThreshold(rs []records.AccessRule, path string) int {
+	n := 1
+	for _, r := range rs {
+		for _, pat := range r.Paths {
+			if access.Match(pat, path) {
+				n = max(n, r.Threshold)
+			}
+		}
+	}
+	return n
 }
 
 // approversAtMost is how many distinct people could ever approve under rule r

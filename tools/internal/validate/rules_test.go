@@ -117,6 +117,7 @@ func ruleCases() []ruleCase {
 		{name: "access-rule-absolute", rule: "access.rule", mutate: []mutator{set("policy.yaml", "access.4.paths", `["/issues/**"]`)}},
 		{name: "access-rule-scope", rule: "access.rule", mutate: []mutator{set("policy.yaml", "access.4.allow", "[coordinators, own-member]")}},
 		{name: "access-rule-threshold", rule: "access.rule", mutate: []mutator{set("policy.yaml", "access.0.threshold", "3")}},
+		{name: "access-rule-coordinator-outside-threshold", rule: "access.rule", mutate: []mutator{replace("roles/coordinators.yaml", "tomas-openwall]", "tomas-openwall, dana-debian]")}},
 		{name: "access-rule-unknown-person", rule: "ref.unknown", mutate: []mutator{set("policy.yaml", "access.4.allow", "[coordinators, \"person:ghost\"]")}},
 		{name: "schema-forge-account", rule: "schema", mutate: []mutator{set(debian, "people.1.forge", `"@eli marchetti"`)}},
 		{name: "codeowners-stale", rule: "codeowners.stale", mutate: []mutator{write(".github/CODEOWNERS", "# hand-written\n/policy.yaml @someone\n")}},
