@@ -17,8 +17,11 @@ import (
 
 	"github.com/embargo-tool/embargo/tools/internal/finding"
 	"github.com/embargo-tool/embargo/tools/internal/gitobj"
+	"github.com/embargo-tool/embargo/tools/internal/gittree"
 	"github.com/embargo-tool/embargo/tools/internal/report"
+	"github.com/embargo-tool/embargo/tools/internal/seal"
 	"github.com/embargo-tool/embargo/tools/internal/source"
+	"github.com/embargo-tool/embargo/tools/internal/state"
 	"github.com/embargo-tool/embargo/tools/internal/verify"
 )
 
@@ -240,7 +243,7 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 			}
 			return verify.Audit(h.repo, head, h.anchors, verify.Options{Now: h.now})
 		}
-		return verify.Range(h.repo, u.old, u.new, verify.Options{Now: h.now, FastForward: true})
+		return h.withSealed(u.old, u.new, verify.Options{Now: h.now, FastForward: true})
 	}
 	switch {
 	case strings.HasPrefix(target, "refs/replace/") && !u.new.IsZero():
@@ -260,7 +263,7 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 	if err != nil {
 		return refusal(fmt.Sprintf("%s does not name a commit: %v", u.new, err)), nil
 	}
-	return verify.Range(h.repo, base.Hash(), head, verify.Options{Now: h.now, AllowEmpty: true})
+	return h.withSealed(base.Hash(), head, verify.Options{Now: h.now, AllowEmpty: true})
 }
 
 // maxSymrefDepth is how many symbolic refs git follows (SYMREF_MAXDEPTH).
@@ -285,6 +288,49 @@ func (h *hook) refTarget(name string) (string, error) {
 		name = ref.Target().String()
 	}
 	return "", fmt.Errorf("symbolic refs nest more than %d deep at %s", maxSymrefDepth, name)
+}
+
+// withSealed verifies base..head and runs the sealed rules on every commit
+// of it, as check does: plain text of a sealed list's embargoed record that
+// reaches the server would stay in its history.
+func (h *hook) withSealed(base, head plumbing.Hash, opt verify.Options) ([]finding.Finding, error) {
+	fs, err := verify.Range(h.repo, base, head, opt)
+	if err != nil {
+		return nil, err
+	}
+	var sealed finding.List
+	if err := sealedHistory(h.repo, base, head, h.now, &sealed); err != nil {
+		return nil, err
+	}
+	// seal.History leaves the head to validate, which the hook does not
+	// run: the head's records the push touches get the sealed rules here
+	// (only those, so the cost follows the push, not the archive).
+	touched, known := verify.TouchedPaths(h.repo, base, head)
+	parts := append([]string{}, state.Trust...)
+	if !known {
+		parts = append(parts, "issues")
+	}
+	for p := range touched {
+		if strings.HasPrefix(p, "issues/") {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == len(state.Trust) {
+		return append(fs, sealed.Sorted()...), nil
+	}
+	tree, err := source.CommitTree(gittree.New(h.repo.Storer), head)
+	if err != nil {
+		return nil, err
+	}
+	var ignored finding.List
+	st, err := state.LoadParts(tree, &ignored, parts...)
+	if err != nil && !gittree.Malformed(err) {
+		return nil, err
+	}
+	if err == nil {
+		seal.Check(st, h.now, &sealed)
+	}
+	return append(fs, sealed.Sorted()...), nil
 }
 
 func truncate(s string, n int) string {

@@ -238,6 +238,9 @@ func TestPreReceive(t *testing.T) {
 		{"one coordinator alone changes roles/ (two-person rule)", "%s:refs/heads/main", "sig.threshold", func() plumbing.Hash {
 			return c.commit(main, mara, map[string]string{"roles/coordinators.yaml": "coordinators: [mara-openwall, tomas-openwall, dana-debian]\n"}, "dana too")
 		}},
+		{"a new report of a sealed list in plain text", "%s:refs/heads/main", "sealed.required", func() plumbing.Hash {
+			return c.commit(main, dana, map[string]string{"issues/2026/EMB-2026-0009.yaml": plainReport}, "EMB-2026-0009: new report")
+		}},
 		{"a branch of a member judged as a pull request", "%s:refs/heads/pr/greta", "sig.unauthorized", func() plumbing.Hash {
 			return c.commit(main, greta, map[string]string{"policy.yaml": string(c.files(main)["policy.yaml"]) + "# greta\n"}, "policy")
 		}},
@@ -380,3 +383,25 @@ func TestPreReceiveUsage(t *testing.T) {
 		})
 	}
 }
+
+// plainReport is a new embargoed record of the sealed list linux-distros,
+// in plain text, by the handler it names.
+const plainReport = `id: EMB-2026-0009
+list: linux-distros
+status: embargoed
+title: Heap overflow in the tallow image library's TIFF strip decoder
+severity: medium
+tlp: TLP:AMBER+STRICT
+reporter:
+  name: Jo Falk
+  email: jo@falk.example.net
+  credit_consent: false
+handler: dana-debian
+response_team: [dana-debian]
+dates:
+  reported: 2026-11-19T08:15:00Z
+  notified: 2026-11-19T15:00:00Z
+  proposed: 2026-11-24T14:00:00Z
+  disclosure: 2026-11-24T14:00:00Z
+cves: [CVE-2026-91331]
+`
