@@ -198,12 +198,24 @@ func (v *verifier) ownMember(t *Trust, signer string, ch change) (bool, string) 
 // anyone's.
 func colleaguesKeys(signer string, before, after records.Member) string {
 	had := map[string][]string{}
+	holder := map[string]string{} // key -> the person who lists it before
 	for _, p := range before.People {
 		had[p.ID] = p.Keys
+		for _, k := range p.Keys {
+			holder[k] = p.ID
+		}
 	}
 	for _, p := range after.People {
 		if old, ok := had[p.ID]; ok && p.ID != signer && !slices.Equal(old, p.Keys) {
 			return fmt.Sprintf("%s may change only their own keys, not those of %s; a coordinator must", signer, p.ID)
+		}
+		if _, existed := had[p.ID]; !existed {
+			// A new colleague comes with keys of their own, never a teammate's.
+			for _, k := range p.Keys {
+				if h, taken := holder[k]; taken {
+					return fmt.Sprintf("key %s of %s is listed for %s already; a new person comes with a key of their own", k, p.ID, h)
+				}
+			}
 		}
 	}
 	return ""
@@ -253,7 +265,9 @@ func otherMemberListing(t *Trust, member string, match func(records.Person) bool
 }
 
 // keyOwner: a key file may be changed by the person who lists it, at the base or
-// in their own record as this commit leaves it (adding a new key of their own).
+// in their own record as this commit leaves it (adding a new key of their own),
+// and a new key file added by a person of a member for a new person of that
+// member, listed in the record as this commit leaves it (adding a colleague).
 func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Hash) (bool, string) {
 	m := keyFileRe.FindStringSubmatch(ch.Path)
 	if m == nil {
@@ -283,12 +297,24 @@ func (v *verifier) keyOwner(t *Trust, signer string, ch change, root plumbing.Ha
 	if err := v.decodeBlob(e.Hash, "members/"+member+".yaml", &rec); err != nil {
 		return false, ""
 	}
+	if owner := t.Owner[fpr]; owner != "" {
+		return false, fmt.Sprintf("key %s belongs to %s at the base", fpr, owner)
+	}
 	for _, p := range rec.People {
-		if p.ID == signer && slices.Contains(p.Keys, fpr) {
+		if !slices.Contains(p.Keys, fpr) {
+			continue
+		}
+		if p.ID == signer {
+			return true, ""
+		}
+		// A colleague the member adds in this change, with a new key: the
+		// member's own person brings them in (their teammate vouch is
+		// validate's to check), no coordinator needed.
+		if _, known := t.State.People[p.ID]; !known {
 			return true, ""
 		}
 	}
-	return false, fmt.Sprintf("key %s is not listed for %s", fpr, signer)
+	return false, fmt.Sprintf("key %s is not listed for %s, nor for a new person of %s", fpr, signer, member)
 }
 
 // issueTeam: an issue may be edited by its handler and response team as the base
