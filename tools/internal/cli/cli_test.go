@@ -43,6 +43,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad-rev", []string{"validate", "--repo", root, "--rev", "no-such-rev"}, `revision "no-such-rev": reference not found`},
 		{"stray-argument", []string{"validate", "extra"}, `unexpected argument "extra"`},
 		{"tree-rev", []string{"verify", "--repo", root, "--base", "HEAD", "--head", "HEAD^{tree}"}, "unsupported revision syntax"},
+		{"typo-base", []string{"verify", "--repo", root, "--base", "origin/mian"}, `--base: revision "origin/mian": reference not found`},
 		{"path-rev", []string{"validate", "--repo", root, "--rev", "HEAD:policy.yaml"}, "unsupported revision syntax"},
 		{"verify-no-base", []string{"verify", "--repo", root}, "verify needs --base or --all"},
 		{"verify-all-and-base", []string{"verify", "--all", "--base", "main"}, "exclude each other"},

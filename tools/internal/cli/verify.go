@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"regexp"
 	"strings"
@@ -112,11 +113,16 @@ func runVerify(e *env, args []string) error {
 
 // verifyRange verifies base..head; sum receives what it judged.
 func verifyRange(repo *git.Repository, r rangeFlags, head plumbing.Hash, now time.Time, sum *verify.Summary) ([]finding.Finding, error) {
-	base, err := resolve(repo, "--base", r.base)
-	if err != nil {
-		// A base that cannot be found is a finding, not a pass: shallow clones land here.
+	base, err := source.Resolve(repo, r.base)
+	switch {
+	case errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, source.ErrBadRevision):
+		// A name that names nothing is a mistake in the command (exit 2).
+		return nil, usagef("give a branch, tag or commit id that exists in the repository", "--base: %v", err)
+	case err != nil:
+		// A base object that cannot be read is a finding, not a pass:
+		// shallow clones land here.
 		return []finding.Finding{{Rule: rules.SigRange, Severity: finding.Error,
-			Message: err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
+			Message: "--base: " + err.Error() + "; fetch the full history (actions/checkout with fetch-depth: 0)"}}, nil
 	}
 	reopen := func() (*git.Repository, error) { return source.OpenRepo(r.repo) }
 	return verify.Range(repo, base, head, verify.Options{Now: now, FastForward: r.fastForward, Reopen: reopen, Summary: sum})
