@@ -238,7 +238,13 @@ func schemaMessage(ve *jsonschema.ValidationError) string {
 			return "value is not valid " + m[1]
 		}
 	case "pattern":
-		if strings.HasPrefix(msg, "does not match pattern '") {
+		switch {
+		case strings.HasPrefix(msg, "does not match pattern '^[0-9]{4}-[0-9]{2}-[0-9]{2}T"):
+			// The timestamp's pattern says nothing a person can act on.
+			return "is not a date and time as RFC 3339 writes it; write it like 2026-11-30T10:00:00Z: a T between date and time, and Z (UTC) or an offset such as +02:00"
+		case strings.HasPrefix(msg, "does not match pattern '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"):
+			return "is not a plain date; write it like 2026-11-30"
+		case strings.HasPrefix(msg, "does not match pattern '"):
 			return msg // the schema's pattern
 		}
 	case "required":
