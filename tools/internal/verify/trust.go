@@ -67,8 +67,10 @@ func (t *Trust) Issue(p string) (rec *records.Issue, exists bool) {
 func trustFromState(st *state.State) *Trust {
 	t := &Trust{State: st, Owner: map[string]string{}, Mergers: map[string]bool{}}
 	switch {
+	case st.Policy == nil && st.PolicyDoc == nil:
+		t.Broken = fmt.Sprintf("the trusted state (%s) holds no policy.yaml, so no change can be authorized: it comes from before the group was founded; the group's history starts at its founding commit, the root of main (docs/guides/start.md)", st.Source)
 	case st.Policy == nil:
-		t.Broken = fmt.Sprintf("policy.yaml of the trusted state (%s) is missing or invalid, so no change can be authorized; fix it on the base branch first", st.Source)
+		t.Broken = fmt.Sprintf("policy.yaml of the trusted state (%s) is invalid, so no change can be authorized; fix it on the base branch first", st.Source)
 	case st.Coordinators == nil:
 		t.Broken = fmt.Sprintf("roles/coordinators.yaml of the trusted state (%s) is missing or invalid", st.Source)
 	}
