@@ -104,6 +104,9 @@ func runInit(e *env, args []string) error {
 		if !ok {
 			return usagef("add a user id of the form 'Name <email>' to the key (gpg --quick-add-uid), then export it again", "key %s of %s has no user id with a name and an e-mail address", k.Fingerprint, id)
 		}
+		if !pgp.CanEncrypt(k, now) {
+			fmt.Fprintf(e.stderr, "embargo: warning: the key of %s cannot encrypt; sealed records (docs/guides/sealed-records.md) need an encryption subkey: gpg --quick-add-key %s cv25519 encr, then export the key again\n", id, k.Fingerprint)
+		}
 		spec.Member.Founders = append(spec.Member.Founders, initgroup.Founder{ID: id, Name: fn, Email: email, Key: armored})
 		fprs = append(fprs, k.Fingerprint)
 	}

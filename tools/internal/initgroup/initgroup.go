@@ -242,7 +242,11 @@ func Write(root string, spec Spec) ([]string, error) {
 		files[rel] = data
 		order = append(order, rel)
 	}
-	policy, err := policyText(spec)
+	member, keys, err := memberText(spec)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := policyText(spec, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -254,10 +258,6 @@ func Write(root string, spec Spec) ([]string, error) {
 	put(state.CoordinatorsFile, []byte("# Person ids of the coordinators who run the group (list admins); written by `embargo init`.\ncoordinators: "+flow(ids)+"\n"))
 	put(state.TasksFile, []byte("# Contributing-back tasks, each with a primary and a backup member (docs/formats.md).\ntasks: []\n"))
 	put(state.AmbassadorsFile, []byte("# Process ambassadors: at most one person per organisation (docs/formats.md).\nambassadors: []\n"))
-	member, keys, err := memberText(spec)
-	if err != nil {
-		return nil, err
-	}
 	put("members/"+spec.Member.ID+".yaml", member)
 	for _, k := range keys {
 		put(state.KeysDir+"/"+k.fpr+".asc", k.armored)
@@ -285,7 +285,7 @@ type keyFile struct {
 	armored []byte
 }
 
-func policyText(spec Spec) ([]byte, error) {
+func policyText(spec Spec, keys []keyFile) ([]byte, error) {
 	type list struct {
 		Name, Description, Lines string
 	}
@@ -294,9 +294,23 @@ func policyText(spec Spec) ([]byte, error) {
 		t := Templates[l.Template]
 		lists = append(lists, list{Name: l.Name, Description: q(t.Description), Lines: t.Lines})
 	}
+	// With two founders or more, the two-person rule holds from the start:
+	// one stolen coordinator key cannot change who runs the group, the
+	// checker, or the coordinators' own records and keys.
+	var twoPerson string
+	if len(spec.Member.Founders) >= 2 {
+		paths := []string{"policy.yaml", `"roles/**"`, `"schema/**"`, `"tools/**"`, `".github/**"`, "Makefile", "go.mod", "go.sum", "members/" + spec.Member.ID + ".yaml"}
+		for _, k := range keys {
+			paths = append(paths, "members/keys/"+k.fpr+".asc")
+		}
+		twoPerson = "  # Two-person rule (docs/signatures.md): these change only when two coordinators sign\n" +
+			"  # for the result. A new coordinator's own record and keys join this list.\n" +
+			"  - paths: [" + strings.Join(paths, ", ") + "]\n    allow: [coordinators]\n    threshold: 2\n"
+	}
 	var b bytes.Buffer
 	err := policyTemplate.Execute(&b, map[string]any{
-		"Group": q(spec.Group), "Name": q(spec.Name), "Lists": lists, "Now": spec.Now.UTC().Truncate(time.Second).Format(time.RFC3339),
+		"TwoPerson": twoPerson,
+		"Group":     q(spec.Group), "Name": q(spec.Name), "Lists": lists, "Now": spec.Now.UTC().Truncate(time.Second).Format(time.RFC3339),
 		"Title": q(spec.Name + " — public timeline"), "BaseURL": q(strings.TrimSuffix(spec.BaseURL, "/") + "/"), "Author": q(spec.Name + " coordinators"),
 	})
 	return b.Bytes(), err
@@ -329,7 +343,7 @@ access:
     allow: [coordinators, key-owner]
   - paths: ["issues/**"]
     allow: [coordinators, issue-team]
-mergers: []
+{{.TwoPerson}}mergers: []
 publication:
   title: {{.Title}}
   base_url: {{.BaseURL}}
