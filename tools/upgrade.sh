@@ -6,9 +6,14 @@
 # a group's records, so nothing can conflict; the result is one change for a
 # coordinator to sign (docs/guides/upgrade.md):
 #
-#   git fetch template && tools/upgrade.sh template/main && git commit -S -m "Upgrade embargo"
+#   git fetch template && make upgrade TEMPLATE=template/main && git commit -S -m "Upgrade embargo"
 set -euo pipefail
-rev=${1:?usage: tools/upgrade.sh TEMPLATE-REVISION (e.g. template/main)}
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+	echo "usage: make upgrade TEMPLATE=template/main   (or: bash tools/upgrade.sh template/main)" >&2
+	echo "  TEMPLATE is the template revision to take the tool's files from; git fetch template first (docs/guides/upgrade.md)" >&2
+	exit 2
+fi
+rev=$1
 cd "$(git rev-parse --show-toplevel)"
 group=(policy.yaml roles members issues .github/CODEOWNERS)
 

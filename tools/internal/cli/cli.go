@@ -29,31 +29,42 @@ const usage = `embargo keeps a disclosure group's embargo records, members and r
 
 Usage:
     embargo validate  [--repo DIR] [--rev REV] [--now TIME] [--format text|json|github|sarif|gitlab]
-    embargo verify    [--repo DIR] (--base REV [--head REV] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
+    embargo verify    [--repo DIR] (--base REV [--head REV] [--fast-forward] | --all --trust FPR[,FPR]) [--now TIME] [--format ...]
     embargo check     [--repo DIR] [--base REV] [--head REV] [--now TIME] [--format ...]
-    embargo approve   [--repo DIR] [--base REV] [--dry-run]
+    embargo approve   [--repo DIR] [--base REV] [--now TIME] [--dry-run]
     embargo pre-receive [--repo DIR] [--protect REF[,REF]] [--other-refs check|allow|refuse] [--trust FPR[,FPR]] [--timeout DUR]
     embargo timeline  [--repo DIR] [--rev REV] [--now TIME] [--unseal [--gpg-program P]] --out DIR
     embargo status    [--repo DIR] [--rev REV] [--now TIME] [--within DUR] [--notify] [--format text|json|markdown] [--ical FILE]
+    embargo init      --group NAME --name TITLE --list L[:TEMPLATE][,...] --member ID --member-name NAME --kind K [--contact ADDR]
+                      --founder ID=KEY [--founder ID=KEY ...] [--base-url URL] [--dir DIR] [--now TIME]
     embargo new issue --list L --title T [--severity S] [--handler PERSON] [--repo DIR] [--now TIME]
     embargo new member --id ID --name NAME --kind K --list L[,L] [--contact ADDR] [--repo DIR] [--now TIME]
                       --person ID --person-name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE)
+    embargo person add --member M --id ID --name NAME --email ADDR (--key FPR[,FPR] | --key-file FILE) [--repo DIR]
+    embargo key add   FILE [--person ID] [--repo DIR]
     embargo fmt       [--repo DIR] [--check] [FILE...]
     embargo export-keys --list L [--repo DIR] [--now TIME]
     embargo export remail --list L --out DIR [--repo DIR] [--now TIME]
     embargo export schleuder --list L --current FILE [--address LIST@HOST] [--repo DIR] [--now TIME]
     embargo statement acceptance --person ID [--repo DIR]
     embargo statement vouch --member ID --voucher ID [--repo DIR]
+    embargo statement teammate --person ID --voucher ID [--repo DIR]
     embargo statement terms --person ID [--repo DIR]
+    embargo sign      acceptance --person ID | vouch --member ID --voucher ID | teammate --person ID --voucher ID
+                      (--gpg | --attach FILE) [--repo DIR] [--now TIME]
     embargo codeowners [--repo DIR] [--rev REV] [--out FILE|-] [--check]
     embargo seal      [--repo DIR] [--now TIME] [--gpg-program P] [--force] FILE...
     embargo unseal    [--repo DIR] [--gpg-program P] [--force] FILE
     embargo show      [--repo DIR] [--rev REV] [--gpg-program P] ID
     embargo edit      [--repo DIR] [--now TIME] [--gpg-program P] ID
+    embargo who-can   PATH [--rev REV] [--repo DIR]
+    embargo explain   RULE
     embargo rules
     embargo demo      [--repo DIR] [--dir DIR] [--now TIME] [--out DIR]
+    embargo version
 
 Times are RFC 3339 with an offset, e.g. 2026-11-20T12:00:00Z.
+'embargo VERB --help' says what a verb does, with an example.
 Exit status: 0 no errors (warnings allowed), 1 error findings, 2 could not run.
 `
 
