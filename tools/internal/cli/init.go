@@ -18,7 +18,7 @@ func init() {
 		usage: "embargo init --group NAME --name TITLE --list L[:TEMPLATE][,...] --member ID --member-name NAME --kind K [--contact ADDR] --founder ID=KEY [--founder ID=KEY ...] [--base-url URL] [--dir DIR] [--now TIME]",
 		about: `Starts a new group: writes policy.yaml with the lists chosen, roles/ with the founding
 coordinators, the founding member (founding: true) with those people and their public keys in
-members/keys/, and .github/CODEOWNERS, into an empty folder or a fresh fork of the embargo
+members/keys/, and .github/CODEOWNERS, into an empty folder or a fresh clone of the embargo
 repository. It writes no example data and never replaces a file. KEY is an exported public key
 file or a fingerprint in your gpg keyring; a founder's name and e-mail come from the key's user
 id. A list's TEMPLATE gives its limits (distros, linux-distros or hardware; a list named like a
@@ -40,7 +40,7 @@ var fullFingerprintRe = regexp.MustCompile(`^(0[xX])?([0-9A-Fa-f]{40}|[0-9A-Fa-f
 
 func runInit(e *env, args []string) error {
 	fs := newFlags(e, "init")
-	dir := fs.String("dir", ".", "the folder to write the group's records into: empty, or a fresh fork of the embargo repository")
+	dir := fs.String("dir", ".", "the folder to write the group's records into: empty, or a fresh clone of the embargo repository")
 	group := fs.String("group", "", "a name only your group uses, such as a domain name it controls; signed statements name it")
 	name := fs.String("name", "", "the group's display name")
 	lists := fs.String("list", "", "the group's lists, comma-separated, each NAME or NAME:TEMPLATE")
@@ -116,7 +116,7 @@ func runInit(e *env, args []string) error {
 	written, err := initgroup.Write(*dir, spec)
 	switch {
 	case errors.Is(err, initgroup.ErrExists):
-		return usagef("run init in an empty folder or a fresh fork; to add to an existing group use embargo new member or embargo person add", "%v", err)
+		return usagef("run init in an empty folder or a fresh clone; to add to an existing group use embargo new member or embargo person add", "%v", err)
 	case errors.Is(err, initgroup.ErrInvalid):
 		return usagef("see 'embargo init --help'", "%v", err)
 	case err != nil:
@@ -143,7 +143,7 @@ func readFounderKey(key string) ([]byte, error) {
 }
 
 // checkInitDir accepts a new folder, an empty one, or one that holds no
-// group yet (a fresh fork of the embargo repository).
+// group yet (a fresh clone of the embargo repository).
 func checkInitDir(dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
@@ -164,17 +164,21 @@ func printInitSteps(e *env, dir string, spec initgroup.Spec, fprs []string) {
 	for i, f := range spec.Member.Founders {
 		fmt.Fprintf(w, "       embargo sign acceptance --person %s --gpg       # key %s\n", f.ID, fprs[i])
 	}
-	fmt.Fprintf(w, "     (or: embargo statement acceptance --person ID > statement.txt, sign it elsewhere,\n")
-	fmt.Fprintf(w, "      then embargo sign acceptance --person ID --attach statement.txt.asc)\n")
+	fmt.Fprintf(w, "     (or: embargo statement acceptance --person ID > /tmp/statement.txt, sign it elsewhere,\n")
+	fmt.Fprintf(w, "      then embargo sign acceptance --person ID --attach /tmp/statement.txt.asc)\n")
 	fmt.Fprintf(w, "  2. embargo validate                                   # 0 errors once every acceptance is in\n")
-	fmt.Fprintf(w, "  3. the first signed commit, by a founder:\n")
+	fmt.Fprintf(w, "  3. the founding commit, signed by a founder, as the root of the group's history:\n")
 	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
 		fmt.Fprintf(w, "       git init -b main\n")
+	} else {
+		fmt.Fprintf(w, "       git checkout --orphan founding       # the template's history is not the group's\n")
 	}
 	fmt.Fprintf(w, "       git add -A && git -c user.signingkey=%s commit -S -m \"Found %s\"\n", fprs[0], spec.Group)
+	fmt.Fprintf(w, "       git branch -M main\n")
 	fmt.Fprintf(w, "  4. the trust anchor: write these fingerprints down outside the repository (a runbook), then\n")
-	fmt.Fprintf(w, "     tag the founding commit and push both:\n")
+	fmt.Fprintf(w, "     tag the founding commit and push it to the group's private repository:\n")
 	fmt.Fprintf(w, "       founders: %s\n", strings.Join(fprs, ","))
-	fmt.Fprintf(w, "       git tag embargo-verified HEAD && git push origin main embargo-verified\n")
+	fmt.Fprintf(w, "       git remote add origin <the group's private repository>\n")
+	fmt.Fprintf(w, "       git tag embargo-verified HEAD && git push -u origin main embargo-verified\n")
 	fmt.Fprintf(w, "     (docs/guides/start.md walks through it; docs/guides/ci-admin.md sets up CI)\n")
 }

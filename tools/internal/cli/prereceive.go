@@ -196,6 +196,7 @@ func quarantine(dir string) []string {
 
 // hook judges the ref updates of one push.
 type hook struct {
+	created   map[string]plumbing.Hash // protected refs this push creates, by name
 	repo      *git.Repository
 	protected []string
 	other     string
@@ -211,6 +212,15 @@ type verdict struct {
 
 // judge judges every ref update; an error means it could not decide.
 func (h *hook) judge(updates []refUpdate) ([]verdict, error) {
+	// A protected branch this push creates is the base its other refs are
+	// judged against (the first push of main and its tag, say): the push is
+	// refused whole if that creation is.
+	h.created = map[string]plumbing.Hash{}
+	for _, u := range updates {
+		if target, err := h.refTarget(u.ref); err == nil && slices.Contains(h.protected, target) && u.old.IsZero() && !u.new.IsZero() {
+			h.created[target] = u.new
+		}
+	}
 	var out []verdict
 	for _, u := range updates {
 		fs, err := h.judgeOne(u)
@@ -255,15 +265,19 @@ func (h *hook) judgeOne(u refUpdate) ([]finding.Finding, error) {
 	case h.other == "refuse":
 		return refusal("only the protected refs (" + strings.Join(h.protected, ", ") + ") may be pushed here"), nil
 	}
-	base, err := h.repo.Reference(plumbing.ReferenceName(h.protected[0]), true)
-	if err != nil {
+	var base plumbing.Hash
+	if ref, err := h.repo.Reference(plumbing.ReferenceName(h.protected[0]), true); err == nil {
+		base = ref.Hash()
+	} else if created, ok := h.created[h.protected[0]]; ok {
+		base = created
+	} else {
 		return refusal(fmt.Sprintf("cannot judge it: %s does not exist yet; push it first", h.protected[0])), nil
 	}
 	head, err := gitobj.PeelToCommit(h.repo.Storer, u.new)
 	if err != nil {
 		return refusal(fmt.Sprintf("%s does not name a commit: %v", u.new, err)), nil
 	}
-	return h.withSealed(base.Hash(), head, verify.Options{Now: h.now, AllowEmpty: true})
+	return h.withSealed(base, head, verify.Options{Now: h.now, AllowEmpty: true})
 }
 
 // maxSymrefDepth is how many symbolic refs git follows (SYMREF_MAXDEPTH).

@@ -405,3 +405,37 @@ dates:
   disclosure: 2026-11-24T14:00:00Z
 cves: [CVE-2026-91331]
 `
+
+// TestPreReceiveFirstPush: the first push into an empty server holds main and
+// its tag; with the founders' --trust the history is audited and the tag is
+// judged against the main the same push creates.
+func TestPreReceiveFirstPush(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	work := t.TempDir()
+	demoDir, server := filepath.Join(work, "demo"), filepath.Join(work, "server.git")
+	if code, stdout, stderr := run("demo", "--repo", exampledata.Root(t), "--dir", demoDir, "--now", hookNow, "--out", filepath.Join(work, "public")); code != ExitOK {
+		t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if out, err := exec.Command("git", "init", "-q", "--bare", server).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := fmt.Sprintf("#!/bin/sh\nEMBARGO_TEST_AS_CLI=1 exec '%s' pre-receive --now %s --trust %s\n", self, hookNow, maraKey)
+	if err := os.WriteFile(filepath.Join(server, "hooks", "pre-receive"), []byte(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := &pushClient{t: t, dir: demoDir}
+	c.mustGit("tag", "embargo-verified", "main")
+	c.mustGit("remote", "add", "server", server)
+	if out, err := c.git("push", "server", "main", "embargo-verified"); err != nil {
+		t.Fatalf("first push of main and its tag: %v\n%s", err, out)
+	}
+	if out, err := c.git("push", "server", "pr/stretch-embargo:refs/heads/main"); err == nil {
+		t.Fatalf("an unauthorized push after the first: accepted\n%s", out)
+	}
+}
